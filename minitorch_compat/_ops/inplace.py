@@ -1,0 +1,121 @@
+"""In-place operations: ``x.add_(y)``, ``x[idx] = v``, ``x.copy_(src)``...
+
+torch writes the result into ``x``'s own memory (so every view of ``x`` sees it) and, if
+autograd is recording, *rebases* ``x``'s history: ``x.grad_fn`` becomes the in-place op's
+node, whose input edge points at what ``x`` was before. This file does the same in two
+steps: compute the op out of place (on a snapshot of the old values, so the new node's
+saved values stay correct), then copy the result into ``x``'s buffer and move ``x`` onto
+the new node.
+
+Rules torch enforces and we keep: a leaf that requires grad may not be modified in
+place while grad mode is on, and the result dtype must be castable to ``x``'s dtype
+(``int_tensor.add_(0.5)`` is an error). Deliberate difference: torch also counts versions
+to detect a *saved* tensor being overwritten later; we do not check that yet.
+"""
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
+
+_LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def check_inplace(t):
+    if _state.enabled and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(_LEAF)
+
+
+def _can_cast(src, dst):
+    """torch's canCast: no complex->real, floating->integral or non-bool->bool."""
+    if src.kind == "c" and dst.kind != "c":
+        return False
+    if src.kind == "f" and dst.kind in "iub":
+        return False
+    if src.kind != "b" and dst.kind == "b":
+        return False
+    return True
+
+
+def inplace(self, op, *args, **kwargs):
+    """Run ``op(self, *args)`` and store its result in ``self``."""
+    check_inplace(self)
+    tracking = _state.enabled and (self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if tracking:
+        before = _wrap(self._data.copy())
+        before._requires_grad, before.grad_fn, before._output_nr = self._requires_grad, self.grad_fn, self._output_nr
+        result = op(before, *args, **kwargs)
+    else:
+        result = op(self, *args, **kwargs)
+    _store(self, result)
+    if tracking:
+        self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, result._output_nr, True
+    return self
+
+
+def _store(self, result):
+    r = result._data
+    if r.shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(r.shape)}")
+    if not _can_cast(r.dtype, self._data.dtype):
+        raise RuntimeError(f"result type {_NAME.get(r.dtype.name, r.dtype.name)} can't be cast to the desired output type {_NAME.get(self._data.dtype.name, self._data.dtype.name)}")
+    np.copyto(self._data, r, casting="unsafe")
+    self._version += 1
+
+
+_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+         "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def fill_(self, value):
+    value = value.item() if isinstance(value, Tensor) and not value._requires_grad else value
+    if isinstance(value, Tensor):
+        return inplace(self, lambda x, v: _Fill.apply(x, v), value)
+    check_inplace(self)
+    if self._requires_grad and _state.enabled:
+        return inplace(self, lambda x: _Fill.apply(x, value))
+    self._data.fill(value)
+    self._version += 1
+    return self
+
+
+def copy_(self, src):
+    src = src if isinstance(src, Tensor) else _wrap(np.asarray(src))
+    if self._requires_grad or (src._requires_grad and _state.enabled):
+        return inplace(self, lambda x, s: _Copy.apply(x, s), src)
+    try:
+        np.copyto(self._data, np.broadcast_to(src._data, self._data.shape), casting="unsafe")
+    except ValueError:
+        raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must match the size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at non-singleton dimension {max(self._data.ndim - 1, 0)}") from None
+    self._version += 1
+    return self
+
+
+from ..autograd.function import Function  # noqa: E402
+from .pointwise import unbroadcast  # noqa: E402
+
+
+class _Fill(Function):
+    _raw, _backward_name = True, "FillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.v_shape = np.shape(value)
+        return np.full_like(x, value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.zeros_like(g), (g.sum() if ctx.needs_input_grad[1] else None)
+
+
+class _Copy(Function):
+    _raw, _backward_name = True, "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        ctx.src_shape, ctx.src_dtype = src.shape, src.dtype
+        return np.broadcast_to(src, x.shape).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        gs = unbroadcast(g, ctx.src_shape).astype(ctx.src_dtype, copy=False) if ctx.needs_input_grad[1] else None
+        return np.zeros_like(g), gs

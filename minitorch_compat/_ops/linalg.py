@@ -1,0 +1,160 @@
+"""Matrix products: matmul (and its spellings mm, bmm, mv, dot), outer and linear.
+
+For ``C = A @ B`` the backward is ``dA = dC @ B^T`` and ``dB = A^T @ dC``; batch
+dimensions that were broadcast are summed away, and 1-d operands are treated as a row
+(left) or a column (right) and squeezed back, exactly as ``torch.matmul`` documents.
+torch does not promote dtypes in matrix products: mixed dtypes are an error.
+"""
+import numpy as np
+
+from .._tensor import _wrap
+from ..autograd.function import Function
+from .pointwise import unbroadcast, _operand
+
+_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (3, 3): "BmmBackward0"}
+
+
+class MatMul(Function):
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        if a.ndim == 1:
+            g = np.expand_dims(g, -2)
+        if b.ndim == 1:
+            g = np.expand_dims(g, -1)
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = unbroadcast(np.matmul(g, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            gb = unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), g), b2.shape).reshape(b.shape)
+        return ga, gb
+
+    def name(self):
+        a, b = self._saved if self._saved else (np.empty(0), np.empty(0))
+        return _NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+
+
+def _check(a, b, what):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_word(a)} != {_word(b)}")
+    sa, sb = a._data.shape, b._data.shape
+    if a._data.ndim == 0 or b._data.ndim == 0:
+        raise RuntimeError(f"both arguments to {what} need to be at least 1D, but they are {a._data.ndim}D and {b._data.ndim}D")
+    k_a = sa[-1]
+    k_b = sb[0] if len(sb) == 1 else sb[-2]
+    if k_a != k_b:
+        if len(sa) == 1 and len(sb) == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same number of elements, but got {sa[0]} and {sb[0]} elements respectively")
+        if len(sa) <= 2 and len(sb) <= 2:
+            m1 = "x".join(map(str, sa if len(sa) == 2 else (1,) + sa))
+            m2 = "x".join(map(str, sb if len(sb) == 2 else sb + (1,)))
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m1} and {m2})")
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{sb[0] if len(sb) > 2 else 1}, {k_a}] but got: [{sb[0] if len(sb) > 2 else 1}, {k_b}].")
+
+
+_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+                "complex128": "ComplexDouble", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
+
+
+def _word(t):
+    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int"}.get(t.dtype._name, t.dtype._name)
+
+
+def matmul(input, other, *, out=None):
+    from .pointwise import _out
+    a, b = _operand(input), _operand(other)
+    _check(a, b, "matmul")
+    return _out(MatMul.apply(a, b), out)
+
+
+def mm(input, mat2, *, out=None):
+    if input._data.ndim != 2 or mat2._data.ndim != 2:
+        raise RuntimeError(f"{'self' if input._data.ndim != 2 else 'mat2'} must be a matrix")
+    return matmul(input, mat2, out=out)
+
+
+def bmm(input, mat2, *, out=None):
+    if input._data.ndim != 3 or mat2._data.ndim != 3:
+        raise RuntimeError(f"batch{'1' if input._data.ndim != 3 else '2'} must be a 3D tensor")
+    if input._data.shape[0] != mat2._data.shape[0]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input._data.shape[0]}, {input._data.shape[2]}] but got: [{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
+    return matmul(input, mat2, out=out)
+
+
+def mv(input, vec, *, out=None):
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
+    return matmul(input, vec, out=out)
+
+
+def dot(input, other, *, out=None):
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
+    return matmul(input, other, out=out)
+
+
+inner = dot
+
+
+def outer(input, vec2):
+    from .shape import unsqueeze
+    return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+ger = outer
+
+
+class Linear(Function):
+    """``x @ W^T + b`` as one node (torch records ``AddmmBackward0`` for a 2-d input)."""
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, w, b):
+        ctx.save_for_backward(x, w)
+        ctx.has_bias = b is not None
+        out = np.matmul(x, w.T)
+        if b is not None:
+            out += b  # out is a fresh array, so adding in place is safe
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        gx = gw = gb = None
+        if ctx.needs_input_grad[0]:
+            gx = np.matmul(g, w)
+        g2 = g.reshape(-1, g.shape[-1])
+        if ctx.needs_input_grad[1]:
+            gw = np.matmul(g2.T, x.reshape(-1, x.shape[-1]))
+        if ctx.has_bias and ctx.needs_input_grad[2]:
+            gb = g2.sum(axis=0)
+        return gx, gw, gb
+
+    def name(self):
+        x = self._saved[0] if self._saved else None
+        if x is not None and x.ndim != 2:
+            return "ViewBackward0"
+        return "AddmmBackward0" if self.has_bias else "MmBackward0"
+
+
+def linear(input, weight, bias=None):
+    """``torch.nn.functional.linear``: y = x W^T + b."""
+    x, w = _operand(input), _operand(weight)
+    if x._data.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
+    if x._data.shape[-1] != w._data.shape[-1]:
+        rows = int(np.prod(x._data.shape[:-1])) if x._data.ndim > 1 else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x._data.shape[-1]} and {w._data.shape[-1]}x{w._data.shape[0]})")
+    if x._data.dtype != w._data.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_SCALAR_NAME[x.dtype._name]} and {_SCALAR_NAME[w.dtype._name]}")
+    return Linear.apply(x, w, bias)

@@ -1,0 +1,555 @@
+"""Elementwise operations: arithmetic, unary math, comparisons and dtype casts.
+
+Binary ops first bring their operands to torch's result dtype (``_dtype.result_type``)
+so NumPy's own promotion rules never decide a visible dtype; Python scalars stay Python
+scalars, which NumPy 2 treats as "weak" exactly like torch's wrapped numbers. Gradients
+of broadcast operands are summed back to each operand's shape by ``unbroadcast``.
+"""
+import numpy as np
+
+from .. import _dtype
+from .._dtype import result_type, _scalar_dtype
+from .._tensor import Tensor, _wrap
+from ..autograd.function import Function
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` over the dimensions that broadcasting added or stretched from 1."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _is_scalar(x):
+    return isinstance(x, (int, float, bool, complex)) and not isinstance(x, np.ndarray)
+
+
+def _operand(x):
+    """Python numbers and NumPy scalars stay scalars; anything else becomes a Tensor."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    if _is_scalar(x):
+        return x
+    if isinstance(x, np.ndarray):
+        return _wrap(x)
+    raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+def _scalar_tensor(x, like=None):
+    """A 0-dim tensor for a Python number on the left of ``2 / t``; same dtype rules as a wrapped number."""
+    if isinstance(x, Tensor):
+        return x
+    x = _operand(x)
+    return _wrap(np.asarray(x, dtype=_scalar_dtype(x)._np))
+
+
+def promote(a, b, floating=False):
+    """Bring two operands to torch's result dtype (``floating``: ints become the default float)."""
+    a, b = _operand(a), _operand(b)
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+    if ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind in "fc"):
+        return a, b
+    rt = result_type(a, b)
+    if floating and not (rt.is_floating_point or rt.is_complex):
+        rt = _dtype.get_default_dtype()
+    return _to(a, rt), _to(b, rt)
+
+
+def _to(x, dt):
+    if isinstance(x, Tensor):
+        return x if x._data.dtype == dt._np else cast(x, dt)
+    if dt.is_floating_point and not isinstance(x, complex):
+        return float(x)
+    return x
+
+
+def _floating(x):
+    """Unary math on an integer tensor computes in the default float dtype, as torch does."""
+    x = _operand(x)
+    return x if x._data.dtype.kind in "fc" else cast(x, _dtype.get_default_dtype())
+
+
+def _shape(x):
+    return x.shape if isinstance(x, np.ndarray) else ()
+
+
+# ---- dtype cast ---------------------------------------------------------------------
+class ToCopy(Function):
+    _raw, _backward_name = True, "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, np_dtype):
+        ctx.in_dtype = x.dtype
+        return x.astype(np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.in_dtype, copy=False), None
+
+
+def cast(x, dtype):
+    return ToCopy.apply(x, dtype._np)
+
+
+# ---- arithmetic ---------------------------------------------------------------------
+class Add(Function):
+    _raw, _backward_name = True, "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.shapes, ctx.alpha = (_shape(a), _shape(b)), alpha
+        return np.add(a, b if alpha == 1 else b * alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        gb = unbroadcast(g if ctx.alpha == 1 else g * ctx.alpha, sb) if ctx.needs_input_grad[1] else None
+        return unbroadcast(g, sa), gb, None
+
+
+class Sub(Function):
+    _raw, _backward_name = True, "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.shapes, ctx.alpha = (_shape(a), _shape(b)), alpha
+        return np.subtract(a, b if alpha == 1 else b * alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        gb = unbroadcast(-g if ctx.alpha == 1 else g * -ctx.alpha, sb) if ctx.needs_input_grad[1] else None
+        return unbroadcast(g, sa), gb, None
+
+
+class Mul(Function):
+    _raw, _backward_name = True, "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.multiply(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = unbroadcast(g * b, a.shape) if ctx.needs_input_grad[0] else None
+        gb = unbroadcast(g * a, b.shape) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Div(Function):
+    _raw, _backward_name = True, "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.true_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = unbroadcast(g / b, _shape(a)) if ctx.needs_input_grad[0] else None
+        gb = unbroadcast(-g * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Pow(Function):
+    """``x ** e`` for a tensor base; ``e`` a Python number (PowBackward0) or a tensor (PowBackward1)."""
+    _raw = True
+
+    def name(self):
+        return "PowBackward1" if self.needs_input_grad[1] or isinstance(self._saved[1], np.ndarray) else "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, x, e):
+        out = np.power(x, e)
+        ctx.save_for_backward(x, e, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, e, out = ctx.saved_tensors
+        gx = ge = None
+        if ctx.needs_input_grad[0]:
+            gx = np.zeros_like(g) if _is_scalar(e) and e == 0 else g * e * np.power(x, e - 1)
+            gx = unbroadcast(gx, x.shape)
+        if ctx.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ge = g * np.where((x == 0) & (e >= 0), 0, out * np.log(x))
+            ge = unbroadcast(ge.astype(g.dtype, copy=False), _shape(e))
+        return gx, ge
+
+
+def add(input, other, *, alpha=1, out=None):
+    a, b = promote(input, other)
+    return _out(Add.apply(a, b, alpha), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    a, b = promote(input, other)
+    if a._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    return _out(Sub.apply(a, b, alpha), out)
+
+
+subtract = sub
+
+
+def rsub(input, other, alpha=1):
+    """``other - input`` (what ``2 - t`` calls)."""
+    return sub(_scalar_tensor(other), input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):
+    a, b = promote(input, other)
+    return _out(Mul.apply(a, b), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        a, b = promote(input, other, floating=True)
+        return _out(Div.apply(a, b), out)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    a, b = promote(input, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if a._data.dtype.kind in "iub" and (not isinstance(b, Tensor) or b._data.dtype.kind in "iub"):
+            if np.any(_data(b) == 0):
+                raise RuntimeError("ZeroDivisionError")
+            q = np.floor_divide(a._data, _data(b))
+            if rounding_mode == "trunc":  # floor and trunc differ when the signs differ
+                q = np.where((q < 0) & (q * _data(b) != a._data), q + 1, q)
+        else:
+            q = np.true_divide(a._data, _data(b))
+            q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
+    return _out(_wrap(q.astype(a._data.dtype, copy=False)), out)
+
+
+true_divide = divide = div
+
+
+def floor_divide(input, other, *, out=None):
+    return div(input, other, rounding_mode="floor", out=out)
+
+
+def remainder(input, other, *, out=None):
+    a, b = promote(input, other)
+    return _out(_wrap(np.asarray(np.remainder(a._data, _data(b)), dtype=a._data.dtype)), out)
+
+
+def fmod(input, other, *, out=None):
+    a, b = promote(input, other)
+    return _out(_wrap(np.asarray(np.fmod(a._data, _data(b)), dtype=a._data.dtype)), out)
+
+
+def pow(input, exponent, *, out=None):
+    a, e = promote(input, exponent)
+    if a._data.dtype.kind in "iu" and _is_scalar(e) and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _out(Pow.apply(a, e), out)
+
+
+def _data(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _out(result, out):
+    """Write ``result`` into a user-given ``out=`` tensor, as torch's out= variants do."""
+    if out is None:
+        return result
+    if out._requires_grad and (result._requires_grad or out.grad_fn is None):
+        raise RuntimeError(f"{_caller()}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
+    if out._data.shape == result._data.shape:
+        out._data[...] = result._data
+    else:
+        out._data = result._data.astype(out._data.dtype, copy=True)
+    return out
+
+
+def _caller():
+    import sys
+    return sys._getframe(2).f_code.co_name
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return add(input, mul(mul(tensor1, tensor2), value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return add(input, mul(div(tensor1, tensor2), value))
+
+
+def lerp(input, end, weight):
+    return add(input, mul(sub(end, input), weight))
+
+
+# ---- unary math ---------------------------------------------------------------------
+def _unary(name, fn, grad, save="input", floating=True):
+    """Build a one-input Function: ``fn`` computes the output, ``grad(g, x, y)`` its backward."""
+
+    class Unary(Function):
+        _raw, _backward_name = True, name
+
+        @staticmethod
+        def forward(ctx, x):
+            y = fn(x)
+            ctx.save_for_backward(x if save == "input" else y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            v, = ctx.saved_tensors
+            return grad(g, v)
+
+    Unary.__name__ = Unary.__qualname__ = name.replace("Backward0", "")
+
+    def op(input, *, out=None):
+        x = _floating(input) if floating else _operand(input)
+        return _out(Unary.apply(x), out)
+    op.Function = Unary
+    return op
+
+
+def _exp(x):
+    with np.errstate(over="ignore"):
+        return np.exp(x)
+
+
+def _sigmoid(x):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-x))
+
+
+def _log(f):
+    """``f`` without NumPy's warnings for log(0), sqrt(-1)...: torch returns inf/nan silently."""
+    def g(x):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return f(x)
+    return g
+
+
+# Each line: torch's node name, the forward, and the backward in terms of (grad, saved).
+exp = _unary("ExpBackward0", _exp, lambda g, y: g * y, save="output")
+log = _unary("LogBackward0", _log(np.log), lambda g, x: g / x)
+log2 = _unary("Log2Backward0", _log(np.log2), lambda g, x: g / (x * np.log(2).astype(x.dtype)))
+log10 = _unary("Log10Backward0", _log(np.log10), lambda g, x: g / (x * np.log(10).astype(x.dtype)))
+log1p = _unary("Log1PBackward0", _log(np.log1p), lambda g, x: g / (x + 1))
+expm1 = _unary("Expm1Backward0", _log(np.expm1), lambda g, y: g * (y + 1), save="output")
+sqrt = _unary("SqrtBackward0", _log(np.sqrt), lambda g, y: g / (2 * y), save="output")
+rsqrt = _unary("RsqrtBackward0", _log(lambda x: 1 / np.sqrt(x)), lambda g, y: g * -0.5 * y * y * y, save="output")
+reciprocal = _unary("ReciprocalBackward0", _log(np.reciprocal), lambda g, y: -g * y * y, save="output")
+sin = _unary("SinBackward0", np.sin, lambda g, x: g * np.cos(x))
+cos = _unary("CosBackward0", np.cos, lambda g, x: -g * np.sin(x))
+tanh = _unary("TanhBackward0", np.tanh, lambda g, y: g * (1 - y * y), save="output")
+sigmoid = _unary("SigmoidBackward0", _sigmoid, lambda g, y: g * (1 - y) * y, save="output")
+neg = _unary("NegBackward0", np.negative, lambda g, x: -g, floating=False)
+negative = neg
+abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False)
+absolute = abs
+square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
+relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False)
+sign = _unary("SignBackward0", np.sign, lambda g, x: np.zeros_like(g), floating=False)
+floor = _unary("FloorBackward0", np.floor, lambda g, x: np.zeros_like(g), floating=False)
+ceil = _unary("CeilBackward0", np.ceil, lambda g, x: np.zeros_like(g), floating=False)
+trunc = _unary("TruncBackward0", np.trunc, lambda g, x: np.zeros_like(g), floating=False)
+frac = _unary("FracBackward0", lambda x: x - np.trunc(x), lambda g, x: g, floating=False)
+_round0 = _unary("RoundBackward0", np.round, lambda g, x: np.zeros_like(g), floating=False)
+
+
+def round(input, *, decimals=0, out=None):
+    if decimals == 0:
+        return _round0(input, out=out)
+    return _out(_wrap(np.round(_operand(input)._data, decimals)), out)
+
+
+def bitwise_not(input):
+    x = _operand(input)
+    if x._data.dtype.kind not in "iub":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _wrap(np.invert(x._data))
+
+
+def _bitwise(np_fn):
+    def op(input, other):
+        a, b = promote(input, other)
+        return _wrap(np.asarray(np_fn(a._data, _data(b)), dtype=a._data.dtype))
+    return op
+
+
+bitwise_and, bitwise_or, bitwise_xor = _bitwise(np.bitwise_and), _bitwise(np.bitwise_or), _bitwise(np.bitwise_xor)
+
+
+# ---- clamp / maximum / minimum / where ------------------------------------------------
+class Clamp(Function):
+    _raw, _backward_name = True, "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        y = x
+        if lo is not None:
+            y = np.maximum(y, lo)
+        if hi is not None:
+            y = np.minimum(y, hi)
+        return y if y is not x else x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        x, lo, hi = ctx.saved_tensors
+        keep = np.ones(x.shape, dtype=bool)
+        glo = ghi = None
+        if lo is not None:
+            keep &= x >= lo
+        if hi is not None:
+            keep &= x <= hi
+        if ctx.needs_input_grad[1]:
+            glo = unbroadcast(g * (x < lo), lo.shape)
+        if ctx.needs_input_grad[2]:
+            ghi = unbroadcast(g * (x > hi), hi.shape)
+        return g * keep, glo, ghi
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    x = _operand(input)
+    operands = [x] + [m for m in (min, max) if m is not None]
+    rt = result_type(*[_operand(o) for o in operands])
+    x = _to(x, rt)
+    lo = _to(_operand(min), rt) if min is not None else None
+    hi = _to(_operand(max), rt) if max is not None else None
+    return _out(Clamp.apply(x, lo, hi), out)
+
+
+clip = clamp
+
+
+class _MaxMin(Function):
+    _raw = True
+    np_fn = None
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return cls.np_fn(a, b)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        wins = a > b if cls.np_fn is np.maximum else a < b
+        tie = a == b
+        half = g / 2
+        ga = unbroadcast(np.where(tie, half, np.where(wins, g, 0)), a.shape) if ctx.needs_input_grad[0] else None
+        gb = unbroadcast(np.where(tie, half, np.where(wins, 0, g)), b.shape) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class Maximum(_MaxMin):
+    _backward_name, np_fn = "MaximumBackward0", staticmethod(np.maximum)
+
+
+class Minimum(_MaxMin):
+    _backward_name, np_fn = "MinimumBackward0", staticmethod(np.minimum)
+
+
+def maximum(input, other, *, out=None):
+    a, b = promote(input, other)
+    return _out(Maximum.apply(a, b), out)
+
+
+def minimum(input, other, *, out=None):
+    a, b = promote(input, other)
+    return _out(Minimum.apply(a, b), out)
+
+
+class Where(Function):
+    _raw, _backward_name = True, "WhereBackward0"
+
+    @staticmethod
+    def forward(ctx, cond, x, y):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (_shape(x), _shape(y))
+        return np.where(cond, x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond, = ctx.saved_tensors
+        sx, sy = ctx.shapes
+        gx = unbroadcast(np.where(cond, g, 0), sx) if ctx.needs_input_grad[1] else None
+        gy = unbroadcast(np.where(cond, 0, g), sy) if ctx.needs_input_grad[2] else None
+        return None, gx, gy
+
+
+def where(condition, input=None, other=None, *, out=None):
+    if input is None and other is None:
+        return tuple(_wrap(i) for i in np.nonzero(_operand(condition)._data))
+    cond = _operand(condition)
+    if cond._data.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}")
+    x, y = promote(input, other)
+    if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+        x = _scalar_tensor(x)
+    return _out(Where.apply(cond, x, y), out)
+
+
+# ---- comparisons and predicates (no gradient) ------------------------------------------
+def _compare(np_fn):
+    def op(input, other, *, out=None):
+        a, b = promote(input, other)
+        return _out(_wrap(np.asarray(np_fn(_data(a), _data(b)))), out)
+    return op
+
+
+eq, ne, lt, le, gt, ge = (_compare(f) for f in (np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal))
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def logical_not(input):
+    return _wrap(np.logical_not(_operand(input)._data))
+
+
+def logical_and(input, other):
+    return _wrap(np.logical_and(_data(_operand(input)), _data(_operand(other))))
+
+
+def logical_or(input, other):
+    return _wrap(np.logical_or(_data(_operand(input)), _data(_operand(other))))
+
+
+def logical_xor(input, other):
+    return _wrap(np.logical_xor(_data(_operand(input)), _data(_operand(other))))
+
+
+def isnan(input):
+    return _wrap(np.isnan(input._data))
+
+
+def isinf(input):
+    return _wrap(np.isinf(input._data))
+
+
+def isfinite(input):
+    return _wrap(np.isfinite(input._data))
+
+
+def equal(input, other):
+    """True when both tensors have the same shape and the same values."""
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = promote(input, other)
+    return _wrap(np.isclose(a._data, _data(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = promote(input, other)
+    return bool(np.allclose(a._data, _data(b), rtol=rtol, atol=atol, equal_nan=equal_nan))

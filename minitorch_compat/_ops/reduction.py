@@ -1,0 +1,351 @@
+"""Reductions: sum, mean, max, var... over all elements or over chosen dimensions.
+
+Backward of a reduction broadcasts the output gradient back over the reduced
+dimensions (``_expand_back``) and, for max/min, sends it only where the winners were.
+"""
+import numpy as np
+
+from .. import _dtype, return_types
+from .._tensor import Tensor, _wrap, _wrap_dim
+from ..autograd.function import Function
+from .pointwise import _operand
+
+
+def _axes(dim, ndim):
+    """``dim`` as a tuple of non-negative axes (``None`` or ``()`` means all)."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return None
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(_wrap_dim(d, ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return axes
+
+
+def _expand_back(g, shape, axes, keepdim):
+    """A reduced gradient, broadcast back to the input's ``shape`` (a read-only view)."""
+    if axes is not None and not keepdim:
+        g = np.expand_dims(g, axes)
+    return np.broadcast_to(g, shape)
+
+
+class Sum(Function):
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, np_dtype):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        return np.sum(x, axis=axes, keepdims=keepdim, dtype=np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim), None, None, None
+
+    def name(self):
+        return "SumBackward0" if self.axes is None else "SumBackward1"
+
+
+def _sum_dtype(x, dtype):
+    if dtype is not None:
+        return dtype._np
+    return np.int64 if x._data.dtype.kind in "biu" else None
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    x = _operand(input)
+    axes = _axes(dim, x._data.ndim)
+    if dtype is not None and dtype._np != x._data.dtype:
+        x = x.to(dtype)
+    return Sum.apply(x, axes, keepdim, _sum_dtype(x, None))
+
+
+class Mean(Function):
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        ctx.count = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        return np.mean(x, axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _expand_back(g / ctx.count, ctx.shape, ctx.axes, ctx.keepdim), None, None
+
+    def name(self):
+        return "MeanBackward0" if self.axes is None else "MeanBackward1"
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    x = _operand(input)
+    if dtype is not None:
+        x = x.to(dtype)
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {_TYPE_WORD.get(x.dtype._name, x.dtype._name)}")
+    return Mean.apply(x, _axes(dim, x._data.ndim), keepdim)
+
+
+_TYPE_WORD = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+class Prod(Function):
+    _raw, _backward_name = True, "ProdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        out = np.prod(x, axis=axis, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in "biu" else None)
+        ctx.save_for_backward(x, out)
+        ctx.axis, ctx.keepdim = axis, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        axis = ctx.axis
+        flat = x.reshape(-1) if axis is None else x
+        ax = 0 if axis is None else axis
+        # product of all the *other* elements: exclusive cumulative products from both sides
+        left = np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(flat, -1, ax)], ax), ax)
+        right = np.flip(np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(np.flip(flat, ax), -1, ax)], ax), ax), ax)
+        others = (left * right).reshape(x.shape)
+        ge = g if axis is None or ctx.keepdim else np.expand_dims(g, axis)
+        return ge * others, None, None
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    x = _operand(input)
+    if dtype is not None:
+        x = x.to(dtype)
+    return Prod.apply(x, None if dim is None else _wrap_dim(dim, x._data.ndim), keepdim)
+
+
+# ---- max / min ------------------------------------------------------------------------------
+class MaxMinAll(Function):
+    """Full max/min: the gradient is shared evenly among tied winners (as torch does)."""
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, is_max):
+        if x.size == 0:
+            raise RuntimeError(f"{'max' if is_max else 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        out = np.max(x) if is_max else np.min(x)
+        ctx.save_for_backward(x, out)
+        ctx._backward_name = "MaxBackward1" if is_max else "MinBackward1"
+        return np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        hits = (x == out) | (np.isnan(x) & np.isnan(out))
+        return np.where(hits, g / np.count_nonzero(hits), 0).astype(x.dtype, copy=False), None
+
+    def name(self):
+        return self._backward_name
+
+
+class MaxMinDim(Function):
+    """max/min over one dim: (values, indices); the gradient goes to the chosen index."""
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, is_max):
+        if x.shape[dim] == 0:
+            raise IndexError(f"{'max' if is_max else 'min'}(): Expected reduction dim {dim} to have non-zero size.")
+        idx = np.expand_dims((np.argmax if is_max else np.argmin)(x, axis=dim), dim)
+        values = np.take_along_axis(x, idx, axis=dim)
+        ctx.shape, ctx.dtype, ctx.dim, ctx.idx = x.shape, x.dtype, dim, idx
+        ctx._backward_name = "MaxBackward0" if is_max else "MinBackward0"
+        if not keepdim:
+            values, idx = values.squeeze(dim), idx.squeeze(dim)
+        ctx.keepdim = keepdim
+        return values, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def backward(ctx, g, g_idx=None):
+        gx = np.zeros(ctx.shape, dtype=ctx.dtype)
+        np.put_along_axis(gx, ctx.idx, g if ctx.keepdim else np.expand_dims(g, ctx.dim), axis=ctx.dim)
+        return gx, None, None, None
+
+    def name(self):
+        return self._backward_name
+
+
+def _max_min(input, dim, keepdim, is_max, other=None):
+    from . import pointwise
+    if isinstance(dim, Tensor):  # torch.max(a, b) is maximum(a, b)
+        return (pointwise.maximum if is_max else pointwise.minimum)(input, dim)
+    x = _operand(input)
+    if dim is None:
+        return MaxMinAll.apply(x, is_max)
+    values, indices = MaxMinDim.apply(x, _wrap_dim(dim, x._data.ndim), keepdim, is_max)
+    return (return_types.max if is_max else return_types.min)(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, out=None):
+    return _max_min(input, dim, keepdim, True)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):
+    return _max_min(input, dim, keepdim, False)
+
+
+class AmaxAmin(Function):
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, is_max):
+        out = (np.max if is_max else np.min)(x, axis=axes, keepdims=keepdim)
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        ctx._backward_name = "AmaxBackward0" if is_max else "AminBackward0"
+        return np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        out_b = _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
+        hits = x == out_b
+        counts = _expand_back(np.sum(hits, axis=ctx.axes, keepdims=ctx.keepdim), x.shape, ctx.axes, ctx.keepdim)
+        return np.where(hits, _expand_back(g, x.shape, ctx.axes, ctx.keepdim) / counts, 0).astype(x.dtype, copy=False), None, None, None
+
+    def name(self):
+        return self._backward_name
+
+
+def amax(input, dim=(), keepdim=False):
+    return AmaxAmin.apply(input, _axes(dim, input._data.ndim), keepdim, True)
+
+
+def amin(input, dim=(), keepdim=False):
+    return AmaxAmin.apply(input, _axes(dim, input._data.ndim), keepdim, False)
+
+
+def _arg(np_fn, input, dim, keepdim):
+    x = input._data
+    if dim is None:
+        r = np_fn(x.reshape(-1))
+        return _wrap(np.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
+    d = _wrap_dim(dim, x.ndim)
+    return _wrap(np.asarray(np_fn(x, axis=d, keepdims=keepdim), dtype=np.int64))
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg(np.argmax, input, dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg(np.argmin, input, dim, keepdim)
+
+
+# ---- statistics -----------------------------------------------------------------------------
+class Var(Function):
+    _raw, _backward_name = True, "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        ctx.save_for_backward(x)
+        ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
+        n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        ctx.dof = n - correction
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.var(x, axis=axes, ddof=correction, keepdims=keepdim), dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        centered = x - np.mean(x, axis=ctx.axes, keepdims=True)
+        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * (2 / ctx.dof) * centered, None, None, None
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 0 if unbiased is False else 1
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(x, False): the old positional "unbiased"
+        dim, unbiased = None, dim
+    return Var.apply(input, _axes(dim, input._data.ndim), _correction(unbiased, correction), keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    from .pointwise import sqrt
+    out = sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = "StdBackward0"
+    return out
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+class LogSumExp(Function):
+    _raw, _backward_name = True, "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        m = np.max(x, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * np.exp(x - out), None, None
+
+
+def logsumexp(input, dim, keepdim=False):
+    x = input if input._data.dtype.kind == "f" else input.to(_dtype.get_default_dtype())
+    return LogSumExp.apply(x, _axes(dim, x._data.ndim) or tuple(range(x._data.ndim)), keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    from .pointwise import abs as _abs, pow as _pow, sqrt
+    x = input if dtype is None else input.to(dtype)
+    if p in ("fro", 2, 2.0):
+        return sqrt(sum(x * x, dim, keepdim))
+    if p in (float("inf"), "inf"):
+        return amax(_abs(x), () if dim is None else dim, keepdim)
+    return _pow(sum(_pow(_abs(x), p), dim, keepdim), 1.0 / p)
+
+
+def all(input, dim=None, keepdim=False):
+    return _wrap(np.asarray(np.all(input._data, axis=_axes(dim, input._data.ndim), keepdims=keepdim)))
+
+
+def any(input, dim=None, keepdim=False):
+    return _wrap(np.asarray(np.any(input._data, axis=_axes(dim, input._data.ndim), keepdims=keepdim)))
+
+
+def count_nonzero(input, dim=None):
+    return _wrap(np.asarray(np.count_nonzero(input._data, axis=_axes(dim, input._data.ndim)), dtype=np.int64))
+
+
+class CumSum(Function):
+    _raw, _backward_name = True, "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, np_dtype):
+        ctx.dim = dim
+        return np.cumsum(x, axis=dim, dtype=np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.flip(np.cumsum(np.flip(g, ctx.dim), axis=ctx.dim), ctx.dim), None, None
+
+
+def cumsum(input, dim, *, dtype=None):
+    x = input if dtype is None else input.to(dtype)
+    return CumSum.apply(x, _wrap_dim(dim, max(x._data.ndim, 1)) if x._data.ndim else None, _sum_dtype(x, None))

@@ -1,0 +1,561 @@
+"""Views, reshapes, indexing and joining.
+
+Most of these return NumPy *views*, so they share memory with their input exactly where
+torch's do (``view``, ``transpose``, basic slicing...). Their backward only moves
+gradient values around: reshape it back, transpose it back, scatter it into zeros.
+"""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap, _wrap_dim, _size_args
+from ..autograd.function import Function
+from .pointwise import unbroadcast, promote, _operand
+
+
+# ---- one node for every "same numbers, different shape" op -------------------------
+class Reshape(Function):
+    """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back."""
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, shape, name):
+        ctx.in_shape, ctx._backward_name = x.shape, name
+        try:
+            return np.reshape(x, shape, copy=False) if name == "ViewBackward0" else x.reshape(shape)
+        except ValueError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension "
+                "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape), None, None
+
+    def name(self):
+        return self._backward_name
+
+
+def _infer_shape(shape, numel):
+    """Resolve one ``-1`` in a requested shape, with torch's errors."""
+    shape = list(shape)
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for i, s in enumerate(shape):
+        if i not in unknown:
+            known *= s
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+        shape[unknown[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _fmt(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def view(input, *shape):
+    shape = _infer_shape(_size_args(shape), input._data.size)
+    return Reshape.apply(input, shape, "ViewBackward0")
+
+
+def reshape(input, *shape):
+    shape = _infer_shape(_size_args(shape), input._data.size)
+    name = "ViewBackward0" if input._data.flags.c_contiguous else "UnsafeViewBackward0"
+    return Reshape.apply(input, shape, name)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, 1)
+    s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape))
+    sizes = _infer_shape(sizes, shape[d])
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def squeeze(input, dim=None):
+    shape = input._data.shape
+    if dim is None:
+        new, name = tuple(s for s in shape if s != 1), "SqueezeBackward0"
+    else:
+        dims = {_wrap_dim(d, len(shape)) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+        name = "SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2"
+    return Reshape.apply(input, new, name)
+
+
+def unsqueeze(input, dim):
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape) + 1)
+    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], "UnsqueezeBackward0")
+
+
+# ---- permutations -----------------------------------------------------------------------
+class Permute(Function):
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, dims, name):
+        ctx.dims, ctx._backward_name = dims, name
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.transpose(g, np.argsort(ctx.dims)), None, None
+
+    def name(self):
+        return self._backward_name
+
+
+def permute(input, *dims):
+    dims = _size_args(dims)
+    n = input._data.ndim
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims, "PermuteBackward0")
+
+
+def transpose(input, dim0, dim1):
+    n = input._data.ndim
+    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
+    dims = list(range(n))
+    dims[d0], dims[d1] = d1, d0
+    return Permute.apply(input, tuple(dims), "TransposeBackward0")
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    n = input._data.ndim
+    if n > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+    return Permute.apply(input, tuple(range(n))[::-1], "TBackward0")
+
+
+# ---- expand / repeat / clone -------------------------------------------------------------
+class Expand(Function):
+    _raw, _backward_name = True, "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return unbroadcast(g, ctx.in_shape), None
+
+
+def expand(input, *sizes):
+    sizes = _size_args(sizes)
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        cur = shape[i - lead] if i >= lead else None
+        if s == -1:
+            if cur is None:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
+            s = cur
+        elif cur is not None and cur != 1 and cur != s:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
+        target.append(s)
+    return Expand.apply(input, tuple(target))
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+class Repeat(Function):
+    _raw, _backward_name = True, "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        x = x.reshape((1,) * (len(reps) - x.ndim) + x.shape)
+        ctx.in_shape, ctx.reps = x.shape, reps
+        return np.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx, g):
+        # Split every axis into (repeat, size) and sum the repeat axes away.
+        split = [v for pair in zip(ctx.reps, ctx.in_shape) for v in pair]
+        g = g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return g, None
+
+
+def repeat(input, *sizes):
+    sizes = _size_args(sizes)
+    if len(sizes) < input._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    return Repeat.apply(input, sizes)
+
+
+class Clone(Function):
+    _raw, _backward_name = True, "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def clone(input, *, memory_format=None):
+    return Clone.apply(input)
+
+
+# ---- joining and splitting -----------------------------------------------------------------
+class Cat(Function):
+    _raw, _backward_name = True, "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None,) + tuple(np.split(g, np.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+
+
+def _same_dtype(tensors):
+    tensors = [_operand(x) for x in tensors]
+    dts = {x._data.dtype for x in tensors}
+    if len(dts) > 1:
+        rt = tensors[0].dtype
+        for x in tensors[1:]:
+            rt = _dtype.promote_types(rt, x.dtype)
+        tensors = [x.to(rt) for x in tensors]
+    return tensors
+
+
+def cat(tensors, dim=0, *, out=None):
+    if isinstance(tensors, Tensor):
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
+    if len(tensors) == 0:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    tensors = _same_dtype(tensors)
+    # torch skips legacy empty 1-d tensors of shape (0,)
+    tensors = [x for x in tensors if x._data.shape != (0,)] or tensors[:1]
+    ref = tensors[0]._data
+    d = _wrap_dim(dim, ref.ndim)
+    for i, x in enumerate(tensors[1:], 1):
+        s = x._data.shape
+        if len(s) != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {len(s)}")
+        for k in range(ref.ndim):
+            if k != d and s[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size {s[k]} for tensor number {i} in the list.")
+    from .pointwise import _out
+    return _out(Cat.apply(d, *tensors), out)
+
+
+concat = concatenate = cat
+
+
+class Stack(Function):
+    _raw, _backward_name = True, "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None,) + tuple(np.moveaxis(g, ctx.dim, 0))
+
+
+def stack(tensors, dim=0, *, out=None):
+    if len(tensors) == 0:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    tensors = _same_dtype(tensors)
+    first = tensors[0]._data.shape
+    for i, x in enumerate(tensors[1:], 1):
+        if x._data.shape != first:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and {list(x._data.shape)} at entry {i}")
+    d = _wrap_dim(dim, len(first) + 1)
+    from .pointwise import _out
+    return _out(Stack.apply(d, *tensors), out)
+
+
+class Split(Function):
+    """Several outputs (views); gradients of outputs that were not used count as zeros."""
+    _raw, _backward_name = True, "SplitWithSizesBackward0"
+
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.shape, ctx.sizes, ctx.dim, ctx.dtype = x.shape, sizes, dim, x.dtype
+        bounds = np.cumsum(sizes)[:-1]
+        return tuple(np.split(x, bounds, axis=dim))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        parts = []
+        for g, n in zip(grads, ctx.sizes):
+            if g is None:
+                shape = list(ctx.shape)
+                shape[ctx.dim] = n
+                g = np.zeros(shape, dtype=ctx.dtype)
+            parts.append(g)
+        return np.concatenate(parts, axis=ctx.dim), None, None
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    d = _wrap_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and not (step == 0 and n == 0):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}" if step == 0 else f"split expects split_size be non-negative, but got split_size={step}")
+        sizes = [step] * (n // step) + ([n % step] if n % step else []) if step else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
+    return Split.apply(tensor, sizes, d)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
+    return split(input, max(-(-n // chunks), 1) if n else 1, dim) if n else split(input, [0], dim)
+
+
+def unbind(input, dim=0):
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    return tuple(select(input, d, i) for i in range(n)) if n else ()
+
+
+def narrow(input, dim, start, length):
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    start = int(start)
+    if start < 0:
+        start += n
+    if not (0 <= start and start + length <= n):
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def select(input, dim, index):
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at dimension {d}")
+    return getitem(input, (slice(None),) * d + (index,))
+
+
+def flip(input, dims):
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return _Flip.apply(input, tuple(_wrap_dim(d, input._data.ndim) for d in dims))
+
+
+class _Flip(Function):
+    _raw, _backward_name = True, "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(x, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.flip(g, ctx.dims), None
+
+
+# ---- indexing -------------------------------------------------------------------------
+def _index_key(key):
+    """Translate a torch index (ints, slices, None, ..., tensors, lists) into NumPy's."""
+    if type(key) is int or type(key) is slice:
+        return key, True
+    if not isinstance(key, tuple):
+        key = (key,)
+    out, basic = [], True
+    for k in key:
+        if isinstance(k, Tensor):
+            a = k._data
+            if a.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if a.ndim == 0 and a.dtype.kind in "iu":
+                k = int(a)
+            else:
+                k, basic = a, False
+        elif isinstance(k, (list, np.ndarray)):
+            k, basic = np.asarray(k), False
+            if k.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif isinstance(k, slice) and any(isinstance(v, Tensor) for v in (k.start, k.stop, k.step)):
+            k = slice(*(int(v) if v is not None else None for v in (k.start, k.stop, k.step)))
+        elif isinstance(k, bool):
+            k, basic = np.asarray(k), False
+        if isinstance(k, slice) and k.step is not None and k.step <= 0:
+            raise ValueError("step must be greater than zero")
+        out.append(k)
+    return tuple(out), basic
+
+
+def _np_index(x, key):
+    try:
+        return x[key]
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension")) from None
+
+
+class Index(Function):
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, key, basic):
+        ctx.key, ctx.basic, ctx.shape, ctx.dtype = key, basic, x.shape, x.dtype
+        return _np_index(x, key)
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = np.zeros(ctx.shape, dtype=ctx.dtype)
+        if ctx.basic:
+            gx[ctx.key] = g
+        else:
+            np.add.at(gx, ctx.key, g)  # repeated indices must add up
+        return gx, None, None
+
+    def name(self):
+        if not self.basic:
+            return "IndexBackward0"
+        return "SelectBackward0" if type(self.key) is int else "SliceBackward0"
+
+
+def getitem(input, key):
+    key, basic = _index_key(key)
+    return Index.apply(input, key, basic)
+
+
+class IndexPut(Function):
+    """``x[key] = v`` written out-of-place, so the in-place machinery can record it."""
+    _raw, _backward_name = True, "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, v, key):
+        ctx.key, ctx.v_shape = key, np.shape(v)
+        out = x.copy()
+        out[key] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = g.copy()
+        gx[ctx.key] = 0
+        gv = unbroadcast(np.broadcast_to(g[ctx.key], np.shape(g[ctx.key])), ctx.v_shape) if ctx.needs_input_grad[1] else None
+        return gx, gv, None
+
+
+def setitem(input, key, value):
+    from .inplace import inplace
+    key, _ = _index_key(key)
+    v = _operand(value)
+    if isinstance(v, Tensor) and v._data.dtype != input._data.dtype:
+        v = v.to(input.dtype)
+    if not input._requires_grad and not (isinstance(v, Tensor) and v._requires_grad):
+        try:
+            input._data[key] = v._data if isinstance(v, Tensor) else v
+        except IndexError as e:
+            raise IndexError(str(e).replace("axis", "dimension")) from None
+        except ValueError as e:
+            raise RuntimeError(str(e)) from None
+        return
+    inplace(input, lambda x, v, k: IndexPut.apply(x, v, k), v, key)
+
+
+class MaskedFill(Function):
+    _raw, _backward_name = True, "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.save_for_backward(mask)
+        ctx.v_shape = np.shape(value)
+        return np.where(mask, value, x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        mask, = ctx.saved_tensors
+        gv = unbroadcast(np.where(mask, g, 0), ()) if ctx.needs_input_grad[2] else None
+        return np.where(mask, 0, g), None, gv
+
+
+def masked_fill(input, mask, value):
+    mask = _operand(mask)
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value._data.ndim} dimension(s).")
+    return MaskedFill.apply(input, mask, value)
+
+
+class Gather(Function):
+    _raw, _backward_name = True, "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.shape, ctx.dtype, ctx.dim, ctx.index = x.shape, x.dtype, dim, index
+        # torch lets index be smaller than x in the other dimensions: trim x to match.
+        x = x[tuple(slice(0, s) if i != dim else slice(None) for i, s in enumerate(index.shape))]
+        return np.take_along_axis(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = np.zeros(ctx.shape, dtype=ctx.dtype)
+        idx = list(np.indices(ctx.index.shape, sparse=True))
+        idx[ctx.dim] = ctx.index
+        np.add.at(gx, tuple(idx), g)
+        return gx, None, None
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    index = _operand(index)
+    if index._data.dtype != np.int64:
+        raise RuntimeError("gather(): Expected dtype int64 for index")
+    d = _wrap_dim(dim, input._data.ndim)
+    if index._data.ndim != input._data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    n = input._data.shape[d]
+    if index._data.size and (index._data.min() < -n or index._data.max() >= n):
+        raise RuntimeError(f"index {int(index._data.max())} is out of bounds for dimension {d} with size {n}")
+    return Gather.apply(input, d, index._data)
+
+
+def index_select(input, dim, index):
+    d = _wrap_dim(dim, input._data.ndim)
+    return getitem(input, (slice(None),) * d + (_operand(index),))
+
+
+def take_along_dim(input, indices, dim):
+    return gather(input, dim, indices)

@@ -1,0 +1,678 @@
+"""``torch.Tensor``: a NumPy array plus the bookkeeping autograd needs.
+
+torch's Tensor is a C++ object (``at::Tensor`` with storage, sizes, strides and an
+autograd meta); ``torch/_tensor.py`` adds the Python-level methods. Here the storage,
+sizes and strides all live in one NumPy array, ``self._data``: NumPy views share memory
+exactly where torch views do (slicing, ``view``, ``transpose``...), so in-place writes
+through a view reach the base, as in torch.
+
+Autograd state (the "autograd meta"):
+
+* ``_requires_grad``: whether ops on this tensor are recorded.
+* ``grad_fn``: the node that produced this tensor (``None`` for a leaf), and
+  ``_output_nr``, which of that node's outputs it is.
+* ``_grad``: the accumulated gradient of a leaf (or of a non-leaf after ``retain_grad``).
+
+Every math method here is a one-line call into ``_ops/``, where each operation's
+forward and backward are written together. Defaults for the autograd fields live on the
+class, so wrapping a fresh array (``_wrap``) sets a single attribute.
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import from_numpy_dtype
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, key):
+        r = tuple.__getitem__(self, key)
+        return Size(r) if isinstance(key, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class device:
+    """torch.device. Only ``cpu`` exists here; ``cuda`` can be named but not used."""
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, idx = type.split(":")
+            index = int(idx)
+        if type not in ("cpu", "cuda", "mps", "meta", "xpu"):
+            raise RuntimeError(f"Expected one of cpu, cuda, ... device type at start of device string: {type}")
+        self.type, self.index = type, index
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+_CPU = device("cpu")
+
+_NO_CUDA = "Torch not compiled with CUDA enabled"
+
+
+def _check_device(dev):
+    """Moving to cpu is a no-op; any accelerator fails the way a CPU-only torch fails."""
+    if dev is None:
+        return
+    d = dev if isinstance(dev, device) else device(dev if isinstance(dev, str) else f"cuda:{int(dev)}")
+    if d.type == "cuda":
+        raise AssertionError(_NO_CUDA)
+    if d.type != "cpu":
+        raise RuntimeError(f"minitorch_compat runs on the CPU only; cannot use device '{d}'")
+
+
+def _wrap(array, requires_grad=False):
+    """A Tensor around ``array`` (no copy). The one way new tensors are made internally."""
+    t = Tensor.__new__(Tensor)
+    t._data = array if type(array) is np.ndarray else np.asarray(array)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def _as_array(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it."""
+
+    # Autograd meta, as class-level defaults (see module docstring).
+    _requires_grad = False
+    _grad = None
+    grad_fn = None
+    _output_nr = 0
+    _hooks = None
+    _retains_grad = False
+    _version = 0
+    __array_priority__ = 1000  # so ndarray + Tensor defers to Tensor.__radd__
+
+    def __new__(cls, *args, **kwargs):
+        # The legacy constructor: torch.Tensor(2, 3) is uninitialised float32,
+        # torch.Tensor([1, 2]) copies data into the default dtype.
+        self = object.__new__(cls)
+        if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+            from ._ops.creation import tensor
+            self._data = tensor(args[0], dtype=_dtype.get_default_dtype())._data
+        else:
+            self._data = np.empty(_size_args(args), dtype=_dtype.get_default_dtype()._np)
+        return self
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ---- metadata -------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return self._data.dtype.kind == "c"
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    @property
+    def device(self):
+        return _CPU
+
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = "torch.strided"
+
+    @property
+    def T(self):
+        return _S.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return _S.transpose(self, -2, -1)
+
+    @property
+    def data(self):
+        """The same storage, detached from autograd (``Tensor.data``)."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+
+    # ---- autograd -------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None:
+            if not flag:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+            return
+        if flag and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                "non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    def retain_grad(self):
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        self._retains_grad = True
+        import weakref
+        ref = weakref.ref(self)
+
+        def keep(grad):
+            t = ref()
+            if t is not None:
+                t._grad = _wrap(grad._data.copy()) if t._grad is None else t._grad + grad
+        self._add_node_hook(keep)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a replacement."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            self._hooks = (self._hooks or []) + [hook]
+            remove = lambda: setattr(self, "_hooks", [h for h in self._hooks if h is not hook])  # noqa: E731
+        else:
+            hooks = self._add_node_hook(hook)
+            remove = lambda: hooks.remove(hook)  # noqa: E731
+        return _RemovableHandle(remove)
+
+    def _add_node_hook(self, hook):
+        node = self.grad_fn
+        if node._hooks is None:
+            node._hooks = {}
+        hooks = node._hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return hooks
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        return _wrap(self._data)
+
+    def detach_(self):
+        self.grad_fn, self._requires_grad = None, False
+        return self
+
+    # ---- conversion -----------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def to(self, *args, **kwargs):
+        """``.to(dtype)``, ``.to(device)``, ``.to(other)``, ``.to(device, dtype)``; copies only when needed."""
+        dtype = kwargs.get("dtype")
+        dev = kwargs.get("device")
+        copy = kwargs.get("copy", False)
+        for a in args:
+            if isinstance(a, _dtype.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, device, int)):
+                dev = a
+        _check_device(dev)
+        if dtype is None or dtype._np == self._data.dtype:
+            return self.clone() if copy else self
+        return _P.cast(self, dtype)
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return _TYPE_NAMES.get(self.dtype._name, "torch.Tensor")
+        if isinstance(dtype, str):
+            dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype]
+            dtype = getattr(_dtype, dtype if dtype != "bool" else "bool_")
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        raise AssertionError(_NO_CUDA)
+
+    def pin_memory(self, device=None):
+        return self
+
+    def is_pinned(self, device=None):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool_)
+
+    def clone(self, *, memory_format=None):
+        return _S.clone(self)
+
+    def contiguous(self, memory_format=None):
+        return self if self._data.flags.c_contiguous else _S.clone(self)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(_S.unbind(self, 0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __contains__(self, element):
+        return bool((self == element).any())
+
+    def __repr__(self, *, tensor_contents=None):
+        return _tensor_str._str(self, tensor_contents=tensor_contents)
+
+    def __reduce_ex__(self, proto):
+        # Plain pickling (DataLoader workers, copy.deepcopy); torch.save has its own format.
+        return (_rebuild, (self._data, self._requires_grad, type(self)))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment.  If you were attempting to deepcopy a module, this may be because of a torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+        new = _rebuild(self._data.copy(), self._requires_grad, type(self))
+        if self._grad is not None:
+            new._grad = _wrap(self._grad._data.copy())
+        memo[id(self)] = new
+        return new
+
+    # ---- operators ------------------------------------------------------------------
+    def __add__(self, other): return _P.add(self, other)
+    def __radd__(self, other): return _P.add(self, other)
+    def __sub__(self, other): return _P.sub(self, other)
+    def __rsub__(self, other): return _P.rsub(self, other)
+    def __mul__(self, other): return _P.mul(self, other)
+    def __rmul__(self, other): return _P.mul(self, other)
+    def __truediv__(self, other): return _P.div(self, other)
+    def __rtruediv__(self, other): return _P.div(_P._scalar_tensor(other, self), self)
+    def __floordiv__(self, other): return _P.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _P.floor_divide(_P._scalar_tensor(other, self), self)
+    def __mod__(self, other): return _P.remainder(self, other)
+    def __rmod__(self, other): return _P.remainder(_P._scalar_tensor(other, self), self)
+    def __pow__(self, other): return _P.pow(self, other)
+    def __rpow__(self, other): return _P.pow(_P._scalar_tensor(other, self), self)
+    def __matmul__(self, other): return _L.matmul(self, other)
+    def __rmatmul__(self, other): return _L.matmul(other, self)
+    def __neg__(self): return _P.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return _P.abs(self)
+    def __invert__(self): return _P.bitwise_not(self)
+    def __and__(self, other): return _P.bitwise_and(self, other)
+    __rand__ = __and__
+    def __or__(self, other): return _P.bitwise_or(self, other)
+    __ror__ = __or__
+    def __xor__(self, other): return _P.bitwise_xor(self, other)
+    __rxor__ = __xor__
+    def __eq__(self, other): return _P.eq(self, other)
+    def __ne__(self, other): return _P.ne(self, other)
+    def __lt__(self, other): return _P.lt(self, other)
+    def __le__(self, other): return _P.le(self, other)
+    def __gt__(self, other): return _P.gt(self, other)
+    def __ge__(self, other): return _P.ge(self, other)
+    def __iadd__(self, other): return self.add_(other)
+    def __isub__(self, other): return self.sub_(other)
+    def __imul__(self, other): return self.mul_(other)
+    def __itruediv__(self, other): return self.div_(other)
+    def __getitem__(self, key): return _S.getitem(self, key)
+    def __setitem__(self, key, value): _S.setitem(self, key, value)
+
+    # ---- in-place updates (see _ops/inplace.py) ---------------------------------------
+    def add_(self, other, *, alpha=1): return _I.inplace(self, _P.add, other, alpha=alpha)
+    def sub_(self, other, *, alpha=1): return _I.inplace(self, _P.sub, other, alpha=alpha)
+    def mul_(self, other): return _I.inplace(self, _P.mul, other)
+    def div_(self, other, *, rounding_mode=None): return _I.inplace(self, _P.div, other, rounding_mode=rounding_mode)
+    def pow_(self, exponent): return _I.inplace(self, _P.pow, exponent)
+    def clamp_(self, min=None, max=None): return _I.inplace(self, _P.clamp, min, max)
+    clip_ = clamp_
+    def relu_(self): return _I.inplace(self, _P.relu)
+    def sigmoid_(self): return _I.inplace(self, _P.sigmoid)
+    def tanh_(self): return _I.inplace(self, _P.tanh)
+    def exp_(self): return _I.inplace(self, _P.exp)
+    def log_(self): return _I.inplace(self, _P.log)
+    def sqrt_(self): return _I.inplace(self, _P.sqrt)
+    def abs_(self): return _I.inplace(self, _P.abs)
+    def neg_(self): return _I.inplace(self, _P.neg)
+    def addcmul_(self, t1, t2, *, value=1): return _I.inplace(self, _P.addcmul, t1, t2, value=value)
+    def addcdiv_(self, t1, t2, *, value=1): return _I.inplace(self, _P.addcdiv, t1, t2, value=value)
+    def lerp_(self, end, weight): return _I.inplace(self, _P.lerp, end, weight)
+    def masked_fill_(self, mask, value): return _I.inplace(self, _S.masked_fill, mask, value)
+    def copy_(self, src, non_blocking=False): return _I.copy_(self, src)
+    def zero_(self): return _I.fill_(self, 0)
+    def fill_(self, value): return _I.fill_(self, value)
+    def uniform_(self, a=0.0, b=1.0, *, generator=None): return _R.uniform_(self, a, b, generator=generator)
+    def normal_(self, mean=0.0, std=1.0, *, generator=None): return _R.normal_(self, mean, std, generator=generator)
+    def random_(self, *args, generator=None, **kwargs): return _R.random_(self, *args, generator=generator, **kwargs)
+    def bernoulli_(self, p=0.5, *, generator=None): return _R.bernoulli_(self, p, generator=generator)
+    def exponential_(self, lambd=1.0, *, generator=None): return _R.exponential_(self, lambd, generator=generator)
+
+    # ---- math methods: thin aliases of the functions in _ops ---------------------------
+    def add(self, other, *, alpha=1): return _P.add(self, other, alpha=alpha)
+    def sub(self, other, *, alpha=1): return _P.sub(self, other, alpha=alpha)
+    subtract = sub
+    def mul(self, other): return _P.mul(self, other)
+    multiply = mul
+    def div(self, other, *, rounding_mode=None): return _P.div(self, other, rounding_mode=rounding_mode)
+    divide = true_divide = div
+    def pow(self, exponent): return _P.pow(self, exponent)
+    def matmul(self, other): return _L.matmul(self, other)
+    def mm(self, other): return _L.mm(self, other)
+    def bmm(self, other): return _L.bmm(self, other)
+    def mv(self, vec): return _L.mv(self, vec)
+    def dot(self, other): return _L.dot(self, other)
+    def outer(self, other): return _L.outer(self, other)
+    def addcmul(self, t1, t2, *, value=1): return _P.addcmul(self, t1, t2, value=value)
+    def addcdiv(self, t1, t2, *, value=1): return _P.addcdiv(self, t1, t2, value=value)
+    def lerp(self, end, weight): return _P.lerp(self, end, weight)
+    def neg(self): return _P.neg(self)
+    negative = neg
+    def abs(self): return _P.abs(self)
+    absolute = abs
+    def exp(self): return _P.exp(self)
+    def log(self): return _P.log(self)
+    def log2(self): return _P.log2(self)
+    def log10(self): return _P.log10(self)
+    def log1p(self): return _P.log1p(self)
+    def expm1(self): return _P.expm1(self)
+    def sqrt(self): return _P.sqrt(self)
+    def rsqrt(self): return _P.rsqrt(self)
+    def square(self): return _P.square(self)
+    def reciprocal(self): return _P.reciprocal(self)
+    def sin(self): return _P.sin(self)
+    def cos(self): return _P.cos(self)
+    def tanh(self): return _P.tanh(self)
+    def sigmoid(self): return _P.sigmoid(self)
+    def relu(self): return _P.relu(self)
+    def sign(self): return _P.sign(self)
+    def floor(self): return _P.floor(self)
+    def ceil(self): return _P.ceil(self)
+    def round(self, *, decimals=0): return _P.round(self, decimals=decimals)
+    def trunc(self): return _P.trunc(self)
+    def frac(self): return _P.frac(self)
+    def clamp(self, min=None, max=None): return _P.clamp(self, min, max)
+    clip = clamp
+    def maximum(self, other): return _P.maximum(self, other)
+    def minimum(self, other): return _P.minimum(self, other)
+    def eq(self, other): return _P.eq(self, other)
+    def ne(self, other): return _P.ne(self, other)
+    def lt(self, other): return _P.lt(self, other)
+    def le(self, other): return _P.le(self, other)
+    def gt(self, other): return _P.gt(self, other)
+    def ge(self, other): return _P.ge(self, other)
+    def logical_not(self): return _P.logical_not(self)
+    def logical_and(self, other): return _P.logical_and(self, other)
+    def logical_or(self, other): return _P.logical_or(self, other)
+    def isnan(self): return _P.isnan(self)
+    def isinf(self): return _P.isinf(self)
+    def isfinite(self): return _P.isfinite(self)
+    def equal(self, other): return _P.equal(self, other)
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return _P.allclose(self, other, rtol, atol, equal_nan)
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return _P.isclose(self, other, rtol, atol, equal_nan)
+    def where(self, condition, other): return _P.where(condition, self, other)
+    def softmax(self, dim, dtype=None): return _A.softmax(self, dim, dtype=dtype)
+    def log_softmax(self, dim, dtype=None): return _A.log_softmax(self, dim, dtype=dtype)
+
+    def sum(self, dim=None, keepdim=False, *, dtype=None): return _Rd.sum(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None): return _Rd.mean(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, *, dtype=None): return _Rd.prod(self, dim, keepdim, dtype=dtype)
+    def max(self, dim=None, keepdim=False): return _Rd.max(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False): return _Rd.min(self, dim, keepdim)
+    def amax(self, dim=(), keepdim=False): return _Rd.amax(self, dim, keepdim)
+    def amin(self, dim=(), keepdim=False): return _Rd.amin(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False): return _Rd.argmax(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False): return _Rd.argmin(self, dim, keepdim)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None): return _Rd.var(self, dim, unbiased, keepdim, correction=correction)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None): return _Rd.std(self, dim, unbiased, keepdim, correction=correction)
+    def logsumexp(self, dim, keepdim=False): return _Rd.logsumexp(self, dim, keepdim)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _Rd.norm(self, p, dim, keepdim, dtype=dtype)
+    def all(self, dim=None, keepdim=False): return _Rd.all(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False): return _Rd.any(self, dim, keepdim)
+    def cumsum(self, dim, *, dtype=None): return _Rd.cumsum(self, dim, dtype=dtype)
+
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            return _wrap(self._data.view(shape[0]._np))
+        return _S.view(self, *shape)
+    def view_as(self, other): return _S.view(self, other.shape)
+    def reshape(self, *shape): return _S.reshape(self, *shape)
+    def reshape_as(self, other): return _S.reshape(self, other.shape)
+    def flatten(self, start_dim=0, end_dim=-1): return _S.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return _S.unflatten(self, dim, sizes)
+    def squeeze(self, dim=None): return _S.squeeze(self, dim)
+    def unsqueeze(self, dim): return _S.unsqueeze(self, dim)
+    def t(self): return _S.t(self)
+    def transpose(self, dim0, dim1): return _S.transpose(self, dim0, dim1)
+    swapaxes = swapdims = transpose
+    def permute(self, *dims): return _S.permute(self, *dims)
+    def expand(self, *sizes): return _S.expand(self, *sizes)
+    def expand_as(self, other): return _S.expand(self, other.shape)
+    def repeat(self, *sizes): return _S.repeat(self, *sizes)
+    def split(self, split_size, dim=0): return _S.split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return _S.chunk(self, chunks, dim)
+    def unbind(self, dim=0): return _S.unbind(self, dim)
+    def narrow(self, dim, start, length): return _S.narrow(self, dim, start, length)
+    def select(self, dim, index): return _S.select(self, dim, index)
+    def flip(self, dims): return _S.flip(self, dims)
+    def masked_fill(self, mask, value): return _S.masked_fill(self, mask, value)
+    def gather(self, dim, index): return _S.gather(self, dim, index)
+    def index_select(self, dim, index): return _S.index_select(self, dim, index)
+
+
+_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
+               "int64": "torch.LongTensor", "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
+               "int8": "torch.CharTensor", "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor"}
+
+
+class _RemovableHandle:
+    def __init__(self, remove):
+        self._remove = remove
+
+    def remove(self):
+        self._remove()
+
+
+def _rebuild(data, requires_grad, cls):
+    t = object.__new__(cls)
+    t._data = data
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim, ndim):
+    """Normalise a possibly negative ``dim``; IndexError like torch when out of range."""
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not lo <= dim <= hi:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+    return dim + ndim if dim < 0 else dim
+
+
+def _size_args(args):
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    try:
+        return tuple(int(a.__index__()) for a in args)
+    except AttributeError:
+        raise TypeError(f"size must be a tuple of ints, but got {args!r}") from None
+
+
+from . import _tensor_str  # noqa: E402
+from ._ops import pointwise as _P, shape as _S, linalg as _L, reduction as _Rd  # noqa: E402
+from ._ops import activation as _A, inplace as _I, sampling as _R  # noqa: E402
