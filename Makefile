@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m minitorch_compat.demo
+	$(PY) -m reference.autograd_demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider

@@ -75,9 +75,17 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
             "or sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
-    arr = _infer_array(data)
-    if dtype is not None:
-        arr = arr.astype(dtype._np, copy=False)
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
+        # Convert straight to the requested dtype: going through the default float
+        # dtype first would round float64 data to float32.
+        try:
+            arr = np.array(data, dtype=dtype._np)
+        except (TypeError, ValueError):
+            arr = _infer_array(data).astype(dtype._np)
+    else:
+        arr = _infer_array(data)
+        if dtype is not None:
+            arr = arr.astype(dtype._np, copy=False)
     return _finish(arr, requires_grad, device)
 
 

@@ -378,8 +378,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         ctx = loader.multiprocessing_context or _default_context()
         self._worker_init_fn = loader.worker_init_fn
         self._shutdown = False
-        self._workers = []
         self._index_queues = []
+        self._workers = []
         self._worker_result_queue = _ResultQueue(ctx=ctx)
         self._data_queue = self._worker_result_queue
         self._workers_done_event = ctx.Event()
@@ -541,10 +541,11 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if self._shutdown:
             return
         self._shutdown = True
+        status = getattr(self, "_workers_status", [True] * len(self._workers))
         try:
             self._workers_done_event.set()
             for worker_id in range(len(self._workers)):
-                if self._persistent_workers or self._workers_status[worker_id]:
+                if self._persistent_workers or status[worker_id]:
                     self._mark_worker_as_unavailable(worker_id, shutdown=True)
             for w in self._workers:
                 w.join(timeout=_utils.MP_STATUS_CHECK_INTERVAL)
@@ -559,5 +560,5 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     def __del__(self):
         # Early ``break`` or garbage collection of the loader: stop the workers now.
-        if getattr(self, "_workers", None) is not None and hasattr(self, "_workers_status"):
+        if getattr(self, "_workers", None) is not None:  # None: __init__ failed before any start
             self._shutdown_workers()

@@ -118,8 +118,7 @@ class TensorDataset(Dataset):
             return [self[i] for i in indices]
         # Rows of each gathered column, as tensors; ``arr[i, ...]`` keeps 0-d rows as
         # arrays (iterating a 1-D array would give NumPy scalars instead).
-        per_tensor = [[arrays.wrap(col[i, ...], t) for i in range(len(col))]
-                      for col, t in zip(columns, self.tensors)]
+        per_tensor = [[arrays.wrap(col[i, ...]) for i in range(len(col))] for col in columns]
         return list(zip(*per_tensor))
 
     def _collated_getitems(self, indices):
@@ -129,7 +128,7 @@ class TensorDataset(Dataset):
         if columns is None:
             return NotImplemented
         # default_collate turns a list of tuples into a *list* of stacked tensors.
-        return [arrays.wrap(col, t) for col, t in zip(columns, self.tensors)]
+        return [arrays.wrap(col) for col in columns]
 
 
 class StackDataset(Dataset):

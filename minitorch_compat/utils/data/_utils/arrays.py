@@ -30,14 +30,11 @@ def is_plain(t):
     return type(t) is _core().Tensor and not t.requires_grad
 
 
-def wrap(array, like=None):
-    """A Tensor viewing ``array`` without a copy, with ``like``'s dtype when given."""
+def wrap(array):
+    """A Tensor viewing ``array`` without a copy (its dtype is the array's)."""
     from minitorch_compat._tensor import _wrap
 
-    out = _wrap(array)
-    if like is not None and out.dtype is not like.dtype:
-        out = out.to(like.dtype)
-    return out
+    return _wrap(array)
 
 
 def as_index_array(indices):

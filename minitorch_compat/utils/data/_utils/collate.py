@@ -134,9 +134,9 @@ def collate(batch, *, collate_fn_map=None):
     raise TypeError(default_collate_err_msg_format.format(elem_type))
 
 
-def _stack_arrays(arrays_, like):
-    """``np.stack`` of same-shape arrays, as a tensor with ``like``'s dtype."""
-    return arrays.wrap(np.stack(arrays_), like)
+def _stack_arrays(arrays_):
+    """``np.stack`` of same-shape, same-dtype arrays, as a tensor."""
+    return arrays.wrap(np.stack(arrays_))
 
 
 def collate_tensor_fn(batch, *, collate_fn_map=None):
@@ -150,7 +150,7 @@ def collate_tensor_fn(batch, *, collate_fn_map=None):
                 f"and {list(t.shape)} at entry {i}")
     dtype = elem.dtype
     if all(arrays.is_plain(t) and t.dtype is dtype for t in batch):
-        return _stack_arrays([t._data for t in batch], elem)
+        return _stack_arrays([t._data for t in batch])
     # Autograd, subclasses or mixed dtypes: the public stack knows those rules.
     return _torch().stack(batch, 0)
 
@@ -166,25 +166,42 @@ def collate_numpy_array_fn(batch, *, collate_fn_map=None):
     if tensors_go_to_default and all(
             type(a) in (np.ndarray, np.memmap) and a.dtype == elem.dtype and a.shape == elem.shape
             for a in batch) and elem.dtype.isnative:
-        like = torch.as_tensor(elem)  # validates the dtype exactly as torch would
-        return _stack_arrays(batch, like)
+        torch.as_tensor(elem)  # refuses dtypes torch has no tensor type for, with its message
+        return _stack_arrays(batch)
     return collate([torch.as_tensor(b) for b in batch], collate_fn_map=collate_fn_map)
+
+
+def _same_type_array(batch, np_dtype=None):
+    """``np.array(batch)`` as a tensor when every element has exactly ``batch[0]``'s type
+    (the common case, where NumPy's conversion is torch's), else None."""
+    first = type(batch[0])
+    if not all(type(b) is first for b in batch):
+        return None
+    try:
+        return arrays.wrap(np.array(batch, dtype=np_dtype))
+    except OverflowError:  # an int beyond int64: let the public route raise torch's error
+        return None
 
 
 def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
     """NumPy scalars keep their dtype: ``as_tensor(batch)``."""
-    return _torch().as_tensor(batch)
+    out = _same_type_array(batch)
+    return out if out is not None else _torch().as_tensor(batch)
 
 
 def collate_float_fn(batch, *, collate_fn_map=None):
     """Python floats become a float64 tensor (not the default float32)."""
+    out = _same_type_array(batch, np.float64)
+    if out is not None:
+        return out
     torch = _torch()
     return torch.tensor(batch, dtype=torch.float64)
 
 
 def collate_int_fn(batch, *, collate_fn_map=None):
     """Python ints become int64, bools become bool: ``torch.tensor(batch)``."""
-    return _torch().tensor(batch)
+    out = _same_type_array(batch, np.bool_ if type(batch[0]) is bool else np.int64)
+    return out if out is not None else _torch().tensor(batch)
 
 
 def collate_str_fn(batch, *, collate_fn_map=None):

@@ -1,0 +1,213 @@
+"""Shared strategies and comparisons for the torch-equivalence tests.
+
+Every equivalence test follows one pattern: draw NumPy arrays with hypothesis, build a
+real torch tensor and a minitorch_compat tensor from the *same* array, run the same
+function on both (``fn(T, *tensors)``, where ``T`` is the ``torch`` module or ours), and
+compare the results: values, dtype, shape and, for differentiable inputs, the gradients
+that ``backward`` leaves in ``.grad``.
+"""
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import minitorch_compat as mt
+
+# ---------------------------------------------------------------------------- dtypes
+
+FLOAT_DTYPES = [np.float32, np.float64]
+INT_DTYPES = [np.int64, np.int32, np.int16, np.int8, np.uint8]
+ALL_DTYPES = FLOAT_DTYPES + INT_DTYPES + [np.bool_]
+
+# float64 must agree to rounding; float32 to about 1e-5 relative (summation orders differ).
+TOL = {np.dtype(np.float64): (1e-10, 1e-12), np.dtype(np.float32): (1e-5, 1e-5),
+       np.dtype(np.float16): (1e-3, 1e-3)}
+
+
+def dtype_name(d):
+    """'torch.float32' for either library's dtype object."""
+    return repr(d) if isinstance(d, mt.dtype) else str(d)
+
+
+# ---------------------------------------------------------------------------- strategies
+
+def shapes(min_dims=0, max_dims=4, min_side=1, max_side=4):
+    """Tensor shapes, 0-d included by default."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcast_pair(min_dims=0, max_dims=4, max_side=4):
+    """Two shapes that broadcast against each other (either may be 0-d or shorter)."""
+    return hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=min_dims, max_dims=max_dims,
+                                             max_side=max_side).map(lambda r: r.input_shapes)
+
+
+def elements(dtype, lo=-10, hi=10, positive=False):
+    """Values for ``dtype``: small integers (so ties and exact zeros happen) mixed with floats."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return st.booleans()
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return st.integers(max(lo, int(info.min), 1 if positive else lo), min(hi, int(info.max)))
+    width = 32 if dtype == np.float32 else 64
+    lo_f = 0.1 if positive else float(lo)
+    return st.one_of(st.integers(max(int(lo_f), 1) if positive else lo, hi).map(float),
+                     st.floats(lo_f, float(hi), width=width, allow_nan=False, allow_infinity=False))
+
+
+def arrays(dtype, shape, **kw):
+    """A NumPy array of ``dtype`` and ``shape`` (a shape or a shape strategy)."""
+    return hnp.arrays(np.dtype(dtype), shape, elements=elements(dtype, **kw))
+
+
+def float_arrays(shape=None, dtypes=FLOAT_DTYPES, **kw):
+    """(array) of a float dtype drawn from ``dtypes``."""
+    shape = shapes() if shape is None else shape
+    return st.sampled_from(dtypes).flatmap(lambda d: arrays(d, shape, **kw))
+
+
+@st.composite
+def array_pair(draw, dtypes=FLOAT_DTYPES, same_dtype=True, max_dims=4, **kw):
+    """Two arrays whose shapes broadcast together."""
+    sa, sb = draw(broadcast_pair(max_dims=max_dims))
+    da = draw(st.sampled_from(dtypes))
+    db = da if same_dtype else draw(st.sampled_from(dtypes))
+    return draw(arrays(da, sa, **kw)), draw(arrays(db, sb, **kw))
+
+
+@st.composite
+def array_and_dim(draw, dtypes=FLOAT_DTYPES, min_dims=1, max_dims=4, **kw):
+    """An array and one valid dimension of it (negative dims included)."""
+    shape = draw(shapes(min_dims=min_dims, max_dims=max_dims))
+    n = max(len(shape), 1)
+    dim = draw(st.integers(-n, n - 1))
+    return draw(arrays(draw(st.sampled_from(dtypes)), shape, **kw)), dim
+
+
+def python_scalars(kinds=("int", "float", "bool")):
+    opts = {"int": st.integers(-5, 5), "float": st.floats(-5, 5, allow_nan=False).map(lambda v: float(round(v, 3))),
+            "bool": st.booleans()}
+    return st.one_of(*[opts[k] for k in kinds])
+
+
+# ---------------------------------------------------------------------------- building both
+
+def make(T, arr, requires_grad=False):
+    """A leaf tensor of library ``T`` holding a copy of ``arr``."""
+    arr = np.array(arr, copy=True)
+    t = T.from_numpy(arr) if isinstance(arr, np.ndarray) else T.tensor(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _can_grad(a):
+    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
+
+
+def both(fn, *args, grad=True):
+    """Run ``fn(T, *tensors)`` for torch and for us; arrays in ``args`` become leaf tensors
+    (requiring grad when ``grad`` and floating), everything else is passed unchanged.
+    Returns ((our result, our leaves), (torch result, torch leaves))."""
+    out = []
+    for T in (mt, torch):
+        leaves = [make(T, a, grad and _can_grad(a)) if isinstance(a, np.ndarray) else a for a in args]
+        out.append((fn(T, *leaves), leaves))
+    return out[0], out[1]
+
+
+def assert_close(ours, theirs, rtol=None, atol=None, check_dtype=True, what="value"):
+    """Same shape, same dtype, same values (exact for integers/bools, tolerant for floats)."""
+    assert isinstance(ours, mt.Tensor), f"{what}: expected a Tensor, got {type(ours).__name__}"
+    assert tuple(ours.shape) == tuple(theirs.shape), f"{what}: shape {tuple(ours.shape)} != torch {tuple(theirs.shape)}"
+    if check_dtype:
+        assert dtype_name(ours.dtype) == dtype_name(theirs.dtype), f"{what}: dtype {ours.dtype} != torch {theirs.dtype}"
+    a = ours.detach().numpy()
+    b = theirs.detach().numpy()
+    if b.dtype.kind in "fc" or a.dtype.kind in "fc":
+        dflt = TOL.get(np.dtype(b.dtype), (1e-5, 1e-5))
+        np.testing.assert_allclose(a, b, rtol=dflt[0] if rtol is None else rtol,
+                                   atol=dflt[1] if atol is None else atol, equal_nan=True, err_msg=what)
+    else:
+        np.testing.assert_array_equal(a, b, err_msg=what)
+
+
+def assert_same_result(ours, theirs, **kw):
+    """Compare results of any kind: Tensors, (named) tuples/lists of them, Python values."""
+    if isinstance(theirs, torch.Tensor):
+        assert_close(ours, theirs, **kw)
+    elif isinstance(theirs, (tuple, list)):
+        assert type(ours).__name__ == type(theirs).__name__ or not hasattr(theirs, "_fields"), \
+            f"{type(ours).__name__} != {type(theirs).__name__}"
+        assert len(ours) == len(theirs), f"{len(ours)} results != torch's {len(theirs)}"
+        if hasattr(theirs, "_fields") or hasattr(type(theirs), "n_fields"):
+            for name in ("values", "indices"):
+                if hasattr(theirs, name):
+                    assert_same_result(getattr(ours, name), getattr(theirs, name), **kw)
+        for o, t in zip(ours, theirs):
+            assert_same_result(o, t, **kw)
+    elif isinstance(theirs, float):
+        assert isinstance(ours, float) and (np.isclose(ours, theirs, equal_nan=True))
+    else:
+        assert type(ours) is type(theirs), f"{type(ours).__name__} != torch {type(theirs).__name__}"
+        assert ours == theirs
+
+
+def _differentiable_outputs(res):
+    if isinstance(res, torch.Tensor):
+        return [res]
+    if isinstance(res, (tuple, list)):
+        return [r for r in res if isinstance(r, torch.Tensor)]
+    return []
+
+
+def check_op(fn, *args, grad=True, seed=0, **kw):
+    """The whole equivalence check for one call: forward results, then gradients.
+
+    The backward pass starts from a fixed pseudo-random ``gradient`` of the output's shape
+    (not just ones), so every output element's contribution is distinguishable.
+    """
+    (ours, our_leaves), (theirs, their_leaves) = both(fn, *args, grad=grad)
+    assert_same_result(ours, theirs, **kw)
+    if not grad:
+        return ours, theirs
+    t_outs = [t for t in _differentiable_outputs(theirs) if t.requires_grad]
+    if not t_outs:
+        return ours, theirs
+    o_outs = _differentiable_outputs(ours)
+    o_outs = [o for o, t in zip(o_outs, _differentiable_outputs(theirs)) if t.requires_grad]
+    rng = np.random.default_rng(seed)
+    t_grads, o_grads = [], []
+    for o, t in zip(o_outs, t_outs):
+        assert o.requires_grad, "torch's output requires grad, ours does not"
+        g = rng.uniform(-1, 1, tuple(t.shape)).astype(t.detach().numpy().dtype)
+        t_grads.append(torch.from_numpy(g.copy()))
+        o_grads.append(mt.from_numpy(g.copy()))
+    torch.autograd.backward(t_outs, t_grads)
+    mt.autograd.backward(o_outs, o_grads)
+    for i, (o, t) in enumerate(zip(our_leaves, their_leaves)):
+        if isinstance(t, torch.Tensor) and t.requires_grad:
+            if t.grad is None:
+                assert o.grad is None or not np.any(o.grad.numpy()), f"grad of input {i}: torch has none"
+            else:
+                assert o.grad is not None, f"grad of input {i}: ours is None, torch's is not"
+                assert_close(o.grad, t.grad, what=f"grad of input {i}", **kw)
+    return ours, theirs
+
+
+def raises_like(fn, *args, match_message=False):
+    """Call ``fn(T, *tensors)`` on both libraries: ours must raise exactly torch's exception type
+    (and, with ``match_message``, the same message)."""
+    import pytest
+    T_args = [make(torch, a) if isinstance(a, np.ndarray) else a for a in args]
+    with pytest.raises(Exception) as expected:
+        fn(torch, *T_args)
+    O_args = [make(mt, a) if isinstance(a, np.ndarray) else a for a in args]
+    with pytest.raises(Exception) as got:
+        fn(mt, *O_args)
+    assert type(got.value) is type(expected.value), \
+        f"ours raised {type(got.value).__name__}({got.value}), torch raised {type(expected.value).__name__}({expected.value})"
+    if match_message:
+        assert str(got.value) == str(expected.value)
+    return got.value, expected.value
