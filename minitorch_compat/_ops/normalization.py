@@ -1,0 +1,117 @@
+"""Batch and layer normalisation.
+
+``batch_norm`` normalises each channel over the batch (and spatial) dimensions:
+``y = (x - mean) / sqrt(var + eps) * weight + bias``. In training it uses the batch's
+statistics (biased variance) and updates the running estimates in place with
+``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased variance
+there, as torch does); in evaluation it uses the running estimates. ``layer_norm``
+normalises each sample over its last dimensions. Both backwards are the classic
+closed forms, with ``xhat`` the normalised input and ``m`` the number of values per
+statistic: ``dx = (m * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat)) / (m * std)``.
+"""
+import numpy as np
+
+from .._tensor import Size
+from ..autograd.function import Function
+from .pointwise import _operand
+
+
+def _normalize_backward(g_xhat, xhat, invstd, axes, m):
+    s1 = g_xhat.sum(axis=axes, keepdims=True)
+    s2 = (g_xhat * xhat).sum(axis=axes, keepdims=True)
+    return (m * g_xhat - s1 - xhat * s2) * (invstd / m)
+
+
+class BatchNorm(Function):
+    _raw, _backward_name = True, "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, running_mean, running_var, weight, bias, training, momentum, eps):
+        axes = (0,) + tuple(range(2, x.ndim))
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        if training:
+            mean = x.mean(axis=axes, keepdims=True)
+            var = x.var(axis=axes, keepdims=True)
+            m = x.size // x.shape[1]
+            if running_mean is not None:
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean.reshape(-1)
+            if running_var is not None:
+                running_var *= 1 - momentum
+                running_var += momentum * var.reshape(-1) * (m / max(m - 1, 1))
+        else:
+            mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+        invstd = 1 / np.sqrt(var + eps)
+        xhat = (x - mean) * invstd
+        w = weight.reshape(shape) if weight is not None else None
+        y = xhat * w if w is not None else xhat
+        if bias is not None:
+            y = y + bias.reshape(shape)
+        ctx.save_for_backward(xhat, invstd, w)
+        ctx.training, ctx.axes = training, axes
+        return y.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        xhat, invstd, w = ctx.saved_tensors
+        axes = ctx.axes
+        g_xhat = g * w if w is not None else g
+        if ctx.training:
+            gx = _normalize_backward(g_xhat, xhat, invstd, axes, g.size // g.shape[1])
+        else:
+            gx = g_xhat * invstd
+        gw = (g * xhat).sum(axis=axes) if ctx.needs_input_grad[3] else None
+        gb = g.sum(axis=axes) if ctx.needs_input_grad[4] else None
+        return gx, None, None, gw, gb, None, None, None
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05):
+    x = _operand(input)
+    if training:
+        per_channel = x._data.size // x._data.shape[1] if x._data.ndim > 1 else x._data.size
+        if per_channel == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {Size(x._data.shape)}")
+    rm = running_mean._data if running_mean is not None else None
+    rv = running_var._data if running_var is not None else None
+    if not training and (rm is None or rv is None):
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    return BatchNorm.apply(x, rm, rv, weight, bias, training, momentum, eps)
+
+
+class LayerNorm(Function):
+    _raw, _backward_name = True, "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, k, weight, bias, eps):
+        axes = tuple(range(x.ndim - k, x.ndim))
+        mean = x.mean(axis=axes, keepdims=True)
+        invstd = 1 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+        xhat = (x - mean) * invstd
+        y = xhat * weight if weight is not None else xhat
+        if bias is not None:
+            y = y + bias
+        ctx.save_for_backward(xhat, invstd, weight)
+        ctx.axes = axes
+        return y.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        xhat, invstd, w = ctx.saved_tensors
+        axes = ctx.axes
+        lead = tuple(range(g.ndim - len(axes)))
+        g_xhat = g * w if w is not None else g
+        m = int(np.prod([g.shape[a] for a in axes]))
+        gx = _normalize_backward(g_xhat, xhat, invstd, axes, m)
+        gw = (g * xhat).sum(axis=lead) if ctx.needs_input_grad[2] else None
+        gb = g.sum(axis=lead) if ctx.needs_input_grad[3] else None
+        return gx, None, gw, gb, None
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    x = _operand(input)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(x._data.shape[x._data.ndim - len(shape):]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
+            f"but got input of size{list(x._data.shape)}")
+    return LayerNorm.apply(x, len(shape), weight, bias, eps)
