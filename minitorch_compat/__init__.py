@@ -30,6 +30,11 @@ from ._ops.shape import (view, reshape, flatten, unflatten, squeeze, unsqueeze, 
                          take_along_dim)
 from ._ops.linalg import matmul, mm, bmm, mv, dot, inner, outer, ger
 from ._ops.activation import softmax, log_softmax
+from ._ops.sorting import sort, argsort, topk, kthvalue
+from ._ops.scatter import scatter, scatter_add, embedding
+from ._ops.conv import conv1d, conv2d
+from ._ops.pooling import max_pool2d, avg_pool2d, adaptive_avg_pool2d
+from ._ops.normalization import batch_norm, layer_norm
 from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal,
                             bernoulli, multinomial)
 try:

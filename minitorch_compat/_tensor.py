@@ -633,6 +633,13 @@ class Tensor:
     def masked_fill(self, mask, value): return _S.masked_fill(self, mask, value)
     def gather(self, dim, index): return _S.gather(self, dim, index)
     def index_select(self, dim, index): return _S.index_select(self, dim, index)
+    def sort(self, dim=-1, descending=False, stable=False): return _Sort.sort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, stable=False): return _Sort.argsort(self, dim, descending, stable)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return _Sort.topk(self, k, dim, largest, sorted)
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None): return _Sc.scatter(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_add(self, dim, index, src): return _Sc.scatter_add(self, dim, index, src)
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return _I.inplace(self, _Sc.scatter, dim, index, src, value=value, reduce=reduce)
+    def scatter_add_(self, dim, index, src): return _I.inplace(self, _Sc.scatter_add, dim, index, src)
 
 
 _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
@@ -676,3 +683,4 @@ def _size_args(args):
 from . import _tensor_str  # noqa: E402
 from ._ops import pointwise as _P, shape as _S, linalg as _L, reduction as _Rd  # noqa: E402
 from ._ops import activation as _A, inplace as _I, sampling as _R  # noqa: E402
+from ._ops import sorting as _Sort, scatter as _Sc  # noqa: E402
