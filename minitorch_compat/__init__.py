@@ -37,17 +37,11 @@ from ._ops.pooling import max_pool2d, avg_pool2d, adaptive_avg_pool2d
 from ._ops.normalization import batch_norm, layer_norm
 from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal,
                             bernoulli, multinomial)
-try:
-    from ._generator import Generator, default_generator
-    from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state
-except ImportError:  # TEMP while the generator is being written
-    pass
+from ._generator import Generator, default_generator
+from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from . import autograd, cuda, backends, accelerator, return_types, nn, optim  # noqa: F401
-try:
-    from . import utils
-except ImportError:  # TEMP while utils.data is being written
-    pass
+from . import random, utils  # noqa: F401
 
 float = float32  # noqa: A001
 double = float64

@@ -11,10 +11,10 @@ the low 32 bits of ``s`` (the full 64-bit value is only remembered for
 * ``random()``   -- one 32-bit output ``u32``;
 * ``random64()`` -- two outputs glued together, the *first* one as the high half.
 
-Each op then turns raw numbers into values with a fixed, documented-by-source recipe
-(masking, a modulo, Box-Muller, ...).  Because the engine and the recipes are fully
-deterministic, the same seed gives the same numbers on every machine -- with two
-exceptions noted below (the float32 ``randn`` polynomial and Intel's MKL bernoulli).
+Each op then turns raw numbers into values with a fixed recipe (a mask, a modulo,
+Box-Muller, ...).  The engine and the recipes are deterministic, so a seed gives the
+same numbers on every machine -- except for the two machine-dependent paths listed
+below (float32 ``randn`` and Intel's MKL ``bernoulli_``).
 
 How this module does it
 -----------------------
@@ -29,8 +29,8 @@ vectorised NumPy arithmetic, reproducing torch's floating-point rounding exactly
   ``_fma64`` emulate a correctly rounded one (error-free transformations plus
   round-to-odd), which is what makes ``uniform_(a, b)`` and ``normal_(mean, std)``
   bit-exact.
-* ``randn`` on float32 tensors of 16+ elements uses an AVX2 Box-Muller built on
-  Cephes-style polynomial ``log``/``sincos`` (not libm).  ``_log256``/``_sincos256``
+* ``randn`` on float32/float16 tensors of 16+ elements uses an AVX2 Box-Muller built
+  on Cephes-style polynomial ``log``/``sincos`` (not libm).  ``_log256``/``_sincos256``
   replay those polynomials step by step in float32, including which multiply/add
   pairs the compiler fused (found by experiment against torch 2.14.1).
 
@@ -46,6 +46,9 @@ Where we differ on purpose (or cannot follow)
 * float64 ``randn`` (16+ elements) needs libm ``log``/``sin``/``cos``; NumPy calls the
   same libm on most builds.  If NumPy's own SIMD versions disagree with libm on this
   machine (checked once, lazily), we fall back to the ``math`` module per element.
+* ``multinomial`` without replacement ranks categories with torch's ``topk``; when
+  keys tie (only zero-probability categories, after every positive one was drawn)
+  torch's order comes from its sort internals, ours is by index.
 * bfloat16 is not a dtype of this project, so its kernels are not provided.
 * The state of a generator is a NumPy ``MT19937`` plus torch's two cached normals;
   ``get_state()`` serialises it in torch's exact 5056-byte layout, so states can be
@@ -68,7 +71,6 @@ _STATE_BYTES = 5056  # sizeof(CPUGeneratorImplState) in torch's C++
 # randperm switches to a 64-bit "inside-out" shuffle at this size (uint32 max // 20).
 _RANDPERM_SMALL_LIMIT = 4294967295 // 20
 
-_U32 = np.uint64(0xFFFFFFFF)
 _MASK24 = np.uint64((1 << 24) - 1)
 _MASK53 = np.uint64((1 << 53) - 1)
 
@@ -171,14 +173,29 @@ def _round_to_odd(s, err):
 
 
 def _fma32(a, b, c):
-    """float32 ``fma(a, b, c)``: a*b is exact in float64 (24+24 bits < 53)."""
+    """float32 ``fma(a, b, c)``: a*b is exact in float64 (24+24 bits < 53).
+
+    ``p + c`` rounded to double can only mislead the final float32 rounding when it
+    lands exactly on a float32 halfway point (it can touch such a point but never
+    cross it), so the exact error term is only computed for those rare elements.
+    """
     a = np.asarray(a, np.float32).astype(np.float64)
     b = np.asarray(b, np.float32).astype(np.float64)
     c = np.asarray(c, np.float32).astype(np.float64)
     p = a * b
-    s, err = _two_sum(p, c)
-    shape = np.broadcast(a, b, c).shape
-    return _round_to_odd(s, err).reshape(shape).astype(np.float32)
+    s = p + c
+    bits = s.view(np.int64)
+    # low 29 of 52 mantissa bits == 100..0: halfway between two float32 values;
+    # tiny results (float32 subnormals round at other bit positions) go the slow way.
+    risky = ((bits & 0x1FFFFFFF) == 0x10000000) | (np.abs(s) < 2.0 ** -125)
+    out = s.astype(np.float32)
+    if risky.any():
+        pr, cr = np.broadcast_arrays(p, c)
+        pr, cr = pr[risky], cr[risky]
+        sr, err = _two_sum(pr, cr)
+        out = np.array(out)  # writable even when every input was a scalar
+        out[risky] = _round_to_odd(sr, err).astype(np.float32)
+    return out
 
 
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp splitting constant
@@ -196,15 +213,35 @@ def _two_prod(a, b):
 
 
 def _fma64(a, b, c):
-    """float64 ``fma(a, b, c)`` (Boldo-Melquiond: exact product, then odd-rounded tail)."""
+    """float64 ``fma(a, b, c)`` (Boldo-Melquiond: exact product, then odd-rounded tail).
+
+    The error-free steps need the product's low part to be representable: near the
+    underflow or overflow limits they are not, and those (rare) elements are computed
+    exactly with ``fractions.Fraction`` instead.
+    """
     a, b, c = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64),
                                   np.asarray(c, np.float64))
-    uh, ul = _two_prod(a, b)
-    th, tl = _two_sum(c, ul)
-    vh, vl = _two_sum(uh, th)
-    s, err = _two_sum(tl, vl)
-    w = _round_to_odd(s, err).reshape(vh.shape)
-    return vh + w
+    shape = a.shape
+    a, b, c = a.reshape(-1), b.reshape(-1), c.reshape(-1)
+    with np.errstate(all="ignore"):
+        uh, ul = _two_prod(a, b)
+        th, tl = _two_sum(c, ul)
+        vh, vl = _two_sum(uh, th)
+        s, err = _two_sum(tl, vl)
+        out = vh + _round_to_odd(s, err).reshape(vh.shape)
+        big = 2.0 ** 995
+        risky = ((np.abs(uh) < 2.0 ** -900) | (np.abs(vh) < 2.0 ** -900)
+                 | (np.abs(a) > big) | (np.abs(b) > big) | (np.abs(uh) > big)
+                 | (np.abs(c) > big)) & np.isfinite(a) & np.isfinite(b) & np.isfinite(c)
+    if risky.any():
+        from fractions import Fraction
+        for i in np.flatnonzero(risky).tolist():
+            exact = Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i]))
+            try:
+                out[i] = float(exact)
+            except OverflowError:
+                out[i] = np.inf if exact > 0 else -np.inf
+    return out.reshape(shape)
 
 
 # --------------------------------------------------------------------------------------
@@ -311,8 +348,29 @@ def _sincos256(x):
     return sin_v, cos_v
 
 
+# Work on slices of this many elements: every float64 temporary then stays below
+# glibc's 128 KiB mmap threshold (and in cache).  Bigger temporaries are mapped and
+# unmapped on every operation, which made whole-array evaluation 3-5x slower.
+_CHUNK = 8192
+
+
+def _chunked(fn, d, *args):
+    """Apply the row-wise ``fn(block, *args)`` to ``d`` in slices of ~_CHUNK elements."""
+    rows = max(1, _CHUNK // max(1, d.shape[1] if d.ndim > 1 else 1))
+    if d.shape[0] <= rows:
+        return fn(d, *args)
+    out = np.empty_like(d)
+    for i in range(0, d.shape[0], rows):
+        out[i:i + rows] = fn(d[i:i + rows], *args)
+    return out
+
+
 def _box_muller16_f32(d, mean, std):
     """Blocks of 16 uniforms (rows of ``d``) -> 16 normals: 8 cos values, then 8 sin."""
+    return _chunked(_box_muller16_f32_block, d, mean, std)
+
+
+def _box_muller16_f32_block(d, mean, std):
     with np.errstate(all="ignore"):
         u1 = _ONE - d[:, :8]
         u2 = d[:, 8:]
@@ -326,6 +384,10 @@ def _box_muller16_f32(d, mean, std):
 
 def _box_muller16_f64(d, mean, std):
     """The same transform in double precision with libm (torch's scalar float64 path)."""
+    return _chunked(_box_muller16_f64_block, d, mean, std)
+
+
+def _box_muller16_f64_block(d, mean, std):
     with np.errstate(all="ignore"):
         u1 = 1.0 - d[:, :8]
         u2 = d[:, 8:]
@@ -354,14 +416,16 @@ def _fisher_yates(j):
     """
     n = j.shape[0]
     steps = np.arange(n, dtype=np.int64)
-    order = np.argsort(j, kind="stable")  # steps grouped by target, in step order
-    js = j[order]
-    prev = np.full(n, -1, np.int64)  # previous step with the same target
+    # Group the steps by target, in step order, with one plain (SIMD) sort of packed
+    # keys (target, step): much faster than a stable argsort.  n < 2**31 here.
+    packed = np.sort((j << 32) | steps)
+    js = packed >> 32
+    order = packed & 0xFFFFFFFF
     same = js[1:] == js[:-1]
-    prev[order[1:][same]] = order[:-1][same]
+    prev = np.full(n, -1, np.int64)  # previous step with the same target
+    prev[order[1:]] = np.where(same, order[:-1], -1)
     last = np.full(n, -1, np.int64)  # last step targeting each position
-    ends = np.ones(n, bool)
-    ends[:-1] = ~same
+    ends = np.append(~same, True)
     last[js[ends]] = order[ends]
     pred = np.where(j == steps, prev, last)
     root = np.where(pred >= 0, pred, steps)
@@ -602,12 +666,14 @@ class Generator:
                    .get(np_dtype.name, np_dtype.name), _cfmt(high), _cfmt(low)))
         if np_dtype == np.float64:
             x = self._unit_double(n)
-            v = x if (low == 0.0 and high == 1.0) else _fma64(x, high - low, low)
+            if not (low == 0.0 and high == 1.0):
+                x = _chunked(_fma64, x, high - low, low)
+            v = x
             to_v, from_v = high, low
         elif np_dtype in (np.float32, np.float16):
             x = self._unit_float(n)
             f, t = np.float32(low), np.float32(high)
-            v = x if (f == 0 and t == 1) else _fma32(x, t - f, f)
+            v = x if (f == 0 and t == 1) else _chunked(_fma32, x, t - f, f)
             v = v.astype(np_dtype)
             to_v, from_v = _from_double(high, np_dtype), _from_double(low, np_dtype)
         else:

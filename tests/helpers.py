@@ -51,7 +51,7 @@ def elements(dtype, lo=-10, hi=10, positive=False):
         info = np.iinfo(dtype)
         return st.integers(max(lo, int(info.min), 1 if positive else lo), min(hi, int(info.max)))
     width = 32 if dtype == np.float32 else 64
-    lo_f = 0.1 if positive else float(lo)
+    lo_f = 0.125 if positive else float(lo)
     return st.one_of(st.integers(max(int(lo_f), 1) if positive else lo, hi).map(float),
                      st.floats(lo_f, float(hi), width=width, allow_nan=False, allow_infinity=False))
 
@@ -154,11 +154,12 @@ def assert_same_result(ours, theirs, **kw):
         assert ours == theirs
 
 
-def _differentiable_outputs(res):
-    if isinstance(res, torch.Tensor):
+def _tensor_outputs(res):
+    kinds = (torch.Tensor, mt.Tensor)
+    if isinstance(res, kinds):
         return [res]
     if isinstance(res, (tuple, list)):
-        return [r for r in res if isinstance(r, torch.Tensor)]
+        return [r for r in res if isinstance(r, kinds)]
     return []
 
 
@@ -172,20 +173,18 @@ def check_op(fn, *args, grad=True, seed=0, **kw):
     assert_same_result(ours, theirs, **kw)
     if not grad:
         return ours, theirs
-    t_outs = [t for t in _differentiable_outputs(theirs) if t.requires_grad]
-    if not t_outs:
+    pairs = [(o, t) for o, t in zip(_tensor_outputs(ours), _tensor_outputs(theirs)) if t.requires_grad]
+    if not pairs:
         return ours, theirs
-    o_outs = _differentiable_outputs(ours)
-    o_outs = [o for o, t in zip(o_outs, _differentiable_outputs(theirs)) if t.requires_grad]
     rng = np.random.default_rng(seed)
     t_grads, o_grads = [], []
-    for o, t in zip(o_outs, t_outs):
+    for o, t in pairs:
         assert o.requires_grad, "torch's output requires grad, ours does not"
-        g = rng.uniform(-1, 1, tuple(t.shape)).astype(t.detach().numpy().dtype)
+        g = np.asarray(rng.uniform(-1, 1, tuple(t.shape)), dtype=t.detach().numpy().dtype)
         t_grads.append(torch.from_numpy(g.copy()))
         o_grads.append(mt.from_numpy(g.copy()))
-    torch.autograd.backward(t_outs, t_grads)
-    mt.autograd.backward(o_outs, o_grads)
+    torch.autograd.backward([t for _, t in pairs], t_grads)
+    mt.autograd.backward([o for o, _ in pairs], o_grads)
     for i, (o, t) in enumerate(zip(our_leaves, their_leaves)):
         if isinstance(t, torch.Tensor) and t.requires_grad:
             if t.grad is None:

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 import minitorch_compat as mt
 import minitorch_compat.utils.data as mud
-from minitorch_compat.utils.data._utils import collate as our_collate
-from test_data_common import assert_same, outcome
+from test_data_common import assert_same, normalise, outcome
 
 SETTINGS = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
@@ -150,7 +149,7 @@ def test_default_convert_matches_torch(batch):
     ["ab", "cd"],
     [b"x", b"y"],
     [range(3), range(3)],
-], ids=repr)
+], ids=lambda v: normalise(repr(v)))
 def test_default_collate_rules(batch):
     assert_collates_alike(batch)
 
@@ -159,7 +158,7 @@ def test_default_collate_rules(batch):
     np.array([1, 2], dtype=np.int16), np.float32(3), np.array(["s"]), 5, 2.5, "txt",
     (np.array([1.0]), 3), [np.array([1.0])], Point(np.array(1), 2), {"k": np.array([True])},
     range(3), np.str_("s"),
-], ids=repr)
+], ids=lambda v: normalise(repr(v)))
 def test_default_convert_rules(sample):
     assert_collates_alike(sample, fn="default_convert")
 

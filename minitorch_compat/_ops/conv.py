@@ -1,18 +1,25 @@
 """Convolutions (``conv2d``, ``conv1d``) as one matrix product over image patches.
 
-torch's CPU kernels (mkldnn / im2col + GEMM in ``aten/src/ATen/native/ConvolutionMM2d.cpp``)
+torch's CPU kernels (oneDNN, or im2col + GEMM in ``aten/src/ATen/native/ConvolutionMM2d.cpp``)
 compute the same sums. Here:
 
-* forward: pad the input, take every ``kh x kw`` patch with a strided view
-  (``sliding_window_view``; dilation and stride are slices of that view), copy the
-  patches into a matrix ``cols`` of shape ``(N, groups, OH*OW, C/groups*kh*kw)`` and
-  multiply it by the weight matrix -- one BLAS call does all the work.
-* backward: ``dW = cols^T @ dY`` and ``db = sum(dY)``; for ``dX``, ``dY @ W`` gives the
+* forward: copy the input once into a zero-bordered *channels-last* buffer
+  ``(N, H+2p, W+2p, C)``; every ``kh x kw`` patch is then a strided view of it
+  (``as_strided``: stride and dilation are just larger steps), and one copy lays the
+  patches out as a matrix ``cols`` of shape ``(N*OH*OW, groups, kh*kw*C/groups)``.
+  Channels-last matters: the innermost run of each patch row is ``C/groups`` contiguous
+  numbers, so that copy streams through memory. One BLAS product with the weight matrix
+  (per group) does all the arithmetic.
+* backward: ``dW = cols^T @ dY`` and ``db = sum(dY)``; for ``dX``, ``dY @ W^T`` gives the
   gradient of every patch, and "col2im" adds each patch gradient back where the patch
-  came from: a loop over the ``kh*kw`` kernel offsets (never over pixels or channels).
+  came from: a loop over the ``kh*kw`` kernel offsets, each one strided add of a whole
+  slab (never a loop over pixels or channels).
+
+Where we differ: torch may pick a different algorithm (and summation order) per shape, so
+float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
 """
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from .._tensor import _wrap
 from ..autograd.function import Function
@@ -35,48 +42,52 @@ class Conv2d(Function):
         (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
         n, c, h, wd = x.shape
         o, cg, kh, kw = w.shape
+        og = o // groups
         oh, ow = _out_size(h, kh, sh, ph, dh), _out_size(wd, kw, sw, pw, dw)
-        xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
-        win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3))
-        win = win[:, :, :oh * sh:sh, :ow * sw:sw, ::dh, ::dw]            # (N, C, OH, OW, kh, kw)
-        win = win.reshape(n, groups, cg, oh, ow, kh, kw)
-        cols = win.transpose(0, 1, 3, 4, 2, 5, 6).reshape(n, groups, oh * ow, cg * kh * kw)
-        wmat = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)  # (g, C/g*k*k, O/g)
-        out = np.matmul(cols, wmat)                                          # (N, g, OH*OW, O/g)
-        out = out.transpose(0, 1, 3, 2).reshape(n, o, oh, ow)
+        # channels-last copy of the input, zero border included: (N, H+2ph, W+2pw, C)
+        xp = np.zeros((n, h + 2 * ph, wd + 2 * pw, c), dtype=x.dtype)
+        xp[:, ph:ph + h, pw:pw + wd, :] = x.transpose(0, 2, 3, 1)
+        s_n, s_h, s_w, s_c = xp.strides
+        # im2col as a strided view, then one copy: cols[n, oh, ow, g, i, j, c'] =
+        # xp[n, oh*sh + i*dh, ow*sw + j*dw, g*cg + c'] (the innermost run is contiguous)
+        win = as_strided(xp, (n, oh, ow, groups, kh, kw, cg),
+                         (s_n, s_h * sh, s_w * sw, s_c * cg, s_h * dh, s_w * dw, s_c), writeable=False)
+        cols = np.ascontiguousarray(win).reshape(n * oh * ow, groups, kh * kw * cg)
+        # weight as (g, kh*kw*cg, O/g), rows in the same (i, j, c') order as cols
+        wmat = w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1).reshape(groups, kh * kw * cg, og)
+        out = np.matmul(cols.transpose(1, 0, 2), wmat)                 # (g, N*OH*OW, O/g)
+        out = out.reshape(groups, n, oh, ow, og).transpose(1, 0, 4, 2, 3).reshape(n, o, oh, ow)
         if b is not None:
-            out = out + b.reshape(1, o, 1, 1)
-        ctx.save_for_backward(cols, w)
-        ctx.geom = (x.shape, xp.shape, stride, padding, dilation, groups, oh, ow)
+            out = out + b.reshape(1, o, 1, 1)                           # also makes it contiguous
+        ctx.save_for_backward(cols, wmat)
+        ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups, oh, ow)
         ctx.has_bias = b is not None
         return np.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, g):
-        cols, w = ctx.saved_tensors
-        x_shape, xp_shape, (sh, sw), (ph, pw), (dh, dw), groups, oh, ow = ctx.geom
-        n, c, h, wd = x_shape
-        o, cg, kh, kw = w.shape
-        gm = g.reshape(n, groups, o // groups, oh * ow).transpose(0, 1, 3, 2)  # (N, g, OH*OW, O/g)
+        cols, wmat = ctx.saved_tensors
+        (n, c, h, wd), (o, cg, kh, kw), (sh, sw), (ph, pw), (dh, dw), groups, oh, ow = ctx.geom
+        og = o // groups
+        # output gradient channels-last, split by group: (g, N*OH*OW, O/g)
+        gm = np.ascontiguousarray(g.reshape(n, groups, og, oh, ow).transpose(1, 0, 3, 4, 2)).reshape(groups, -1, og)
         gx = gw = gb = None
         if ctx.needs_input_grad[1]:
-            # sum over the batch and positions: (g, C/g*k*k, N*OH*OW) @ (g, N*OH*OW, O/g)
-            a = cols.transpose(1, 3, 0, 2).reshape(groups, cg * kh * kw, n * oh * ow)
-            bm = gm.transpose(1, 0, 2, 3).reshape(groups, n * oh * ow, o // groups)
-            gw = np.matmul(a, bm).transpose(0, 2, 1).reshape(o, cg, kh, kw)
+            # dW = cols^T @ dY, summed over batch and positions by the matrix product
+            gw = np.matmul(cols.transpose(1, 2, 0), gm)                   # (g, kh*kw*cg, O/g)
+            gw = gw.reshape(groups, kh, kw, cg, og).transpose(0, 4, 3, 1, 2).reshape(o, cg, kh, kw)
         if ctx.has_bias and ctx.needs_input_grad[2]:
             gb = g.sum(axis=(0, 2, 3))
         if ctx.needs_input_grad[0]:
-            wmat = w.reshape(groups, o // groups, cg * kh * kw)
-            gcols = np.matmul(gm, wmat).reshape(n, groups, oh, ow, cg, kh, kw)
-            gxp = np.zeros((n, groups, cg) + xp_shape[2:], dtype=g.dtype)
-            for i in range(kh):      # col2im: one strided add per kernel offset
+            # gradient of every patch, then col2im: add each kernel offset's slab back
+            gcols = np.matmul(gm, wmat.transpose(0, 2, 1)).reshape(groups, n, oh, ow, kh, kw, cg)
+            gxp = np.zeros((n, h + 2 * ph, wd + 2 * pw, groups, cg), dtype=g.dtype)
+            for i in range(kh):
                 for j in range(kw):
                     rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
                     colsl = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                    gxp[:, :, :, rows, colsl] += gcols[:, :, :, :, :, i, j].transpose(0, 1, 4, 2, 3)
-            gxp = gxp.reshape((n, c) + xp_shape[2:])
-            gx = gxp[:, :, ph:ph + h, pw:pw + wd]
+                    gxp[:, rows, colsl] += gcols[:, :, :, :, i, j].transpose(1, 2, 3, 0, 4)
+            gx = np.ascontiguousarray(gxp[:, ph:ph + h, pw:pw + wd].reshape(n, h, wd, c).transpose(0, 3, 1, 2))
         return gx, gw, gb, None, None, None, None
 
 

@@ -159,16 +159,19 @@ class Div(Function):
 
 
 class Pow(Function):
-    """``x ** e`` for a tensor base; ``e`` a Python number (PowBackward0) or a tensor (PowBackward1)."""
+    """``x ** e``: tensor ** number (PowBackward0), tensor ** tensor (PowBackward1),
+    number ** tensor (PowBackward2)."""
     _raw = True
 
     def name(self):
-        return "PowBackward1" if self.needs_input_grad[1] or isinstance(self._saved[1], np.ndarray) else "PowBackward0"
+        return self._backward_name
 
     @staticmethod
     def forward(ctx, x, e):
         out = np.power(x, e)
         ctx.save_for_backward(x, e, out)
+        ctx._backward_name = ("PowBackward2" if not isinstance(x, np.ndarray) else
+                              "PowBackward1" if isinstance(e, np.ndarray) else "PowBackward0")
         return out
 
     @staticmethod
@@ -176,7 +179,13 @@ class Pow(Function):
         x, e, out = ctx.saved_tensors
         gx = ge = None
         if ctx.needs_input_grad[0]:
-            gx = np.zeros_like(g) if _is_scalar(e) and e == 0 else g * e * np.power(x, e - 1)
+            if _is_scalar(e) and e == 0:
+                gx = np.zeros_like(g)
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    gx = g * e * np.power(x, e - 1)
+                if not _is_scalar(e):  # torch: zero gradient wherever the exponent is 0
+                    gx = np.where(e == 0, 0, gx).astype(gx.dtype, copy=False)
             gx = unbroadcast(gx, x.shape)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -185,24 +194,57 @@ class Pow(Function):
         return gx, ge
 
 
+def _check_alpha(a, b, alpha):
+    """torch refuses an alpha its result dtype cannot hold (``int + 1.5 * int``)."""
+    if alpha == 1 and type(alpha) is int:
+        return
+    kind = (a if isinstance(a, Tensor) else b)._data.dtype.kind
+    if isinstance(alpha, bool) and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and kind in "iub":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
 def add(input, other, *, alpha=1, out=None):
     a, b = promote(input, other)
+    _check_alpha(a, b, alpha)
     return _out(Add.apply(a, b, alpha), out)
 
 
+def _check_sub(input, other):
+    """torch refuses ``-`` with a bool operand (tensor or Python bool), before promoting."""
+    a_bool = input is True or input is False or isinstance(input, Tensor) and input._data.dtype == np.bool_
+    b_bool = other is True or other is False or isinstance(other, Tensor) and other._data.dtype == np.bool_
+    if a_bool and b_bool:
+        raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise NotImplementedError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def sub(input, other, *, alpha=1, out=None):
+    _check_sub(input, other)
     a, b = promote(input, other)
-    if a._data.dtype == np.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    _check_alpha(a, b, alpha)
     return _out(Sub.apply(a, b, alpha), out)
 
 
 subtract = sub
 
 
+class Rsub(Sub):
+    """``other - alpha * input``: the same node as Sub with the operands swapped."""
+    _backward_name = "RsubBackward1"
+
+
 def rsub(input, other, alpha=1):
-    """``other - input`` (what ``2 - t`` calls)."""
-    return sub(_scalar_tensor(other), input, alpha=alpha)
+    """``other - input`` (what ``2 - t`` calls). A Python number ``other`` stays a weak
+    scalar, so ``2.5 - float64_tensor`` keeps full precision and ``5 - int32_tensor`` is int32."""
+    _check_sub(input, other)
+    b, a = promote(input, other)
+    _check_alpha(a, b, alpha)
+    if isinstance(a, Tensor):
+        return Sub.apply(a, b, alpha)  # torch.rsub(t, other_tensor): RsubBackward0 in torch
+    return Rsub.apply(a, b, alpha)
 
 
 def mul(input, other, *, out=None):
@@ -220,17 +262,18 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     a, b = promote(input, other)
+    dt = _result_np_dtype(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if a._data.dtype.kind in "iub" and (not isinstance(b, Tensor) or b._data.dtype.kind in "iub"):
+        if dt.kind in "iub":
             if np.any(_data(b) == 0):
                 raise RuntimeError("ZeroDivisionError")
-            q = np.floor_divide(a._data, _data(b))
+            q = np.floor_divide(_data(a), _data(b))
             if rounding_mode == "trunc":  # floor and trunc differ when the signs differ
-                q = np.where((q < 0) & (q * _data(b) != a._data), q + 1, q)
+                q = np.where((q < 0) & (q * _data(b) != _data(a)), q + 1, q)
         else:
-            q = np.true_divide(a._data, _data(b))
+            q = np.true_divide(_data(a), _data(b))
             q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
-    return _out(_wrap(q.astype(a._data.dtype, copy=False)), out)
+    return _out(_wrap(np.asarray(q, dtype=dt)), out)
 
 
 true_divide = divide = div
@@ -242,23 +285,30 @@ def floor_divide(input, other, *, out=None):
 
 def remainder(input, other, *, out=None):
     a, b = promote(input, other)
-    return _out(_wrap(np.asarray(np.remainder(a._data, _data(b)), dtype=a._data.dtype)), out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _out(_wrap(np.asarray(np.remainder(_data(a), _data(b)), dtype=_result_np_dtype(a, b))), out)
 
 
 def fmod(input, other, *, out=None):
     a, b = promote(input, other)
-    return _out(_wrap(np.asarray(np.fmod(a._data, _data(b)), dtype=a._data.dtype)), out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _out(_wrap(np.asarray(np.fmod(_data(a), _data(b)), dtype=_result_np_dtype(a, b))), out)
 
 
 def pow(input, exponent, *, out=None):
     a, e = promote(input, exponent)
-    if a._data.dtype.kind in "iu" and _is_scalar(e) and e < 0:
+    if isinstance(a, Tensor) and a._data.dtype.kind in "iu" and _is_scalar(e) and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _out(Pow.apply(a, e), out)
 
 
 def _data(x):
     return x._data if isinstance(x, Tensor) else x
+
+
+def _result_np_dtype(a, b):
+    """The NumPy dtype of promoted operands (at least one of them is a Tensor)."""
+    return (a if isinstance(a, Tensor) else b)._data.dtype
 
 
 def _out(result, out):
@@ -292,8 +342,9 @@ def lerp(input, end, weight):
 
 
 # ---- unary math ---------------------------------------------------------------------
-def _unary(name, fn, grad, save="input", floating=True):
-    """Build a one-input Function: ``fn`` computes the output, ``grad(g, x, y)`` its backward."""
+def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
+    """Build a one-input Function: ``fn`` computes the output, ``grad(g, x, y)`` its backward.
+    ``bool_error``: the NotImplementedError message torch gives for a bool input."""
 
     class Unary(Function):
         _raw, _backward_name = True, name
@@ -313,6 +364,8 @@ def _unary(name, fn, grad, save="input", floating=True):
 
     def op(input, *, out=None):
         x = _floating(input) if floating else _operand(input)
+        if bool_error is not None and x._data.dtype == np.bool_:
+            raise NotImplementedError(bool_error)
         return _out(Unary.apply(x), out)
     op.Function = Unary
     return op
@@ -350,18 +403,27 @@ sin = _unary("SinBackward0", np.sin, lambda g, x: g * np.cos(x))
 cos = _unary("CosBackward0", np.cos, lambda g, x: -g * np.sin(x))
 tanh = _unary("TanhBackward0", np.tanh, lambda g, y: g * (1 - y * y), save="output")
 sigmoid = _unary("SigmoidBackward0", _sigmoid, lambda g, y: g * (1 - y) * y, save="output")
-neg = _unary("NegBackward0", np.negative, lambda g, x: -g, floating=False)
+neg = _unary("NegBackward0", np.negative, lambda g, x: -g, floating=False,
+             bool_error="Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 negative = neg
-abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False)
+abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False,
+             bool_error="\"abs_cpu\" not implemented for 'Bool'")
 absolute = abs
-square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
-relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False)
+_square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
+relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False,
+              bool_error="Boolean inputs not supported for relu")
 sign = _unary("SignBackward0", np.sign, lambda g, x: np.zeros_like(g), floating=False)
 floor = _unary("FloorBackward0", np.floor, lambda g, x: np.zeros_like(g), floating=False)
 ceil = _unary("CeilBackward0", np.ceil, lambda g, x: np.zeros_like(g), floating=False)
 trunc = _unary("TruncBackward0", np.trunc, lambda g, x: np.zeros_like(g), floating=False)
 frac = _unary("FracBackward0", lambda x: x - np.trunc(x), lambda g, x: g, floating=False)
 _round0 = _unary("RoundBackward0", np.round, lambda g, x: np.zeros_like(g), floating=False)
+
+
+def square(input, *, out=None):
+    """``input * input``; torch computes it as ``pow(input, 2)``, so a bool input gives int64."""
+    x = _operand(input)
+    return _square(cast(x, _dtype.int64) if x._data.dtype == np.bool_ else x, out=out)
 
 
 def round(input, *, decimals=0, out=None):
@@ -389,11 +451,23 @@ bitwise_and, bitwise_or, bitwise_xor = _bitwise(np.bitwise_and), _bitwise(np.bit
 
 # ---- clamp / maximum / minimum / where ------------------------------------------------
 class Clamp(Function):
-    _raw, _backward_name = True, "ClampBackward1"
+    """``min(max(x, lo), hi)`` (``hi`` wins when ``lo > hi``), as torch's two overloads:
+
+    * number bounds (ClampBackward1): the gradient passes only strictly inside (lo, hi);
+      an element sitting exactly on a bound gets 0.
+    * tensor bounds (ClampBackward0): each bound is differentiable and a tie splits the
+      gradient in half, as in ``maximum``/``minimum``; when ``x == lo == hi``, x takes it all.
+    """
+    _raw = True
+
+    def name(self):
+        return self._backward_name
 
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x, lo, hi)
+        ctx._backward_name = ("ClampBackward0" if isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray)
+                              else "ClampBackward1")
         y = x
         if lo is not None:
             y = np.maximum(y, lo)
@@ -404,17 +478,33 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, g):
         x, lo, hi = ctx.saved_tensors
-        keep = np.ones(x.shape, dtype=bool)
-        glo = ghi = None
-        if lo is not None:
-            keep &= x >= lo
-        if hi is not None:
-            keep &= x <= hi
-        if ctx.needs_input_grad[1]:
-            glo = unbroadcast(g * (x < lo), lo.shape)
-        if ctx.needs_input_grad[2]:
-            ghi = unbroadcast(g * (x > hi), hi.shape)
-        return g * keep, glo, ghi
+        if ctx._backward_name == "ClampBackward1":
+            keep = True
+            if lo is not None:
+                keep = x > lo
+            if hi is not None:
+                keep = keep & (x < hi)
+            return g * keep, None, None
+        one, half, zero = np.ones((), g.dtype), np.asarray(0.5, g.dtype), np.zeros((), g.dtype)
+        wx, wlo, whi = one, None, None
+        if lo is not None:  # maximum(x, lo): x loses where x < lo, lo loses where x > lo
+            tie = x == lo
+            wx = np.where(x < lo, zero, np.where(tie, half, one))
+            wlo = np.where(x > lo, zero, np.where(tie, half, one))
+        if hi is not None:  # minimum(x, hi)
+            tie = x == hi
+            wx = wx * np.where(x > hi, zero, np.where(tie, half, one))
+            whi = np.where(x < hi, zero, np.where(tie, half, one))
+        if lo is not None and hi is not None:
+            crossed = lo > hi  # the output is hi
+            all_tied = (x == lo) & (x == hi)
+            wx = np.where(crossed, zero, np.where(all_tied, one, wx))
+            wlo = np.where(crossed | all_tied, zero, wlo)
+            whi = np.where(crossed, one, np.where(all_tied, zero, whi))
+        gx = unbroadcast(g * wx, x.shape)
+        glo = unbroadcast(g * wlo, lo.shape) if ctx.needs_input_grad[1] else None
+        ghi = unbroadcast(g * whi, hi.shape) if ctx.needs_input_grad[2] else None
+        return gx, glo, ghi
 
 
 def clamp(input, min=None, max=None, *, out=None):
@@ -443,12 +533,13 @@ class _MaxMin(Function):
 
     @classmethod
     def backward(cls, ctx, g):
+        # torch: a tie splits the gradient in half; an operand gets nothing only where it
+        # strictly loses (so both get the full gradient where a NaN is involved).
         a, b = ctx.saved_tensors
-        wins = a > b if cls.np_fn is np.maximum else a < b
-        tie = a == b
-        half = g / 2
-        ga = unbroadcast(np.where(tie, half, np.where(wins, g, 0)), a.shape) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(np.where(tie, half, np.where(wins, 0, g)), b.shape) if ctx.needs_input_grad[1] else None
+        a_loses, b_loses = (a < b, a > b) if cls.np_fn is np.maximum else (a > b, a < b)
+        g = np.where(a == b, g / 2, g)
+        ga = unbroadcast(np.where(a_loses, 0, g), a.shape) if ctx.needs_input_grad[0] else None
+        gb = unbroadcast(np.where(b_loses, 0, g), b.shape) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 

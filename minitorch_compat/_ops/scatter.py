@@ -64,7 +64,8 @@ def _scatter(input, dim, index, src, value, reduce_add):
     n = x._data.shape[d] if x._data.ndim else 1
     if index._data.size and (index._data.max() >= n or index._data.min() < -n):
         raise RuntimeError(f"index {int(index._data.max())} is out of bounds for dimension {d} with size {n}")
-    return Scatter.apply(x, d, index._data, src, reduce_add)
+    idx = index._data.reshape(1) if index._data.ndim == 0 else index._data  # torch: a 0-d index acts as [i]
+    return Scatter.apply(x, d, idx, src, reduce_add)
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):

@@ -1,1 +1,12 @@
-"""torch.nn (filled in by the nn issue)."""
+"""``torch.nn``: layers (``Module`` subclasses), ``Parameter``, ``functional`` and ``init``.
+
+Layout mirrors torch: ``nn/modules/*.py`` hold the layer classes, ``nn/functional.py``
+the stateless ops they call, ``nn/init.py`` the initialisers, ``nn/utils`` gradient
+clipping.
+"""
+from .modules import *  # noqa: F401,F403
+from .modules import __all__ as _modules_all
+from .parameter import Parameter, Buffer
+from . import functional, init, utils  # noqa: F401
+
+__all__ = list(_modules_all) + ["Parameter", "Buffer", "functional", "init", "utils"]

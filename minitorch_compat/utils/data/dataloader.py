@@ -29,9 +29,11 @@ Where we differ on purpose:
 * DataPipes and ``torch.distributed`` are not supported.
 """
 import itertools
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import sys
 import warnings
 from typing import Generic, TypeVar
@@ -256,7 +258,7 @@ class DataLoader(Generic[_T_co]):
             # warn if more batches than this come out.
             length = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
-                length = length // self.batch_size if self.drop_last else -(-length // self.batch_size)
+                length = length // self.batch_size if self.drop_last else math.ceil(length / self.batch_size)
             return length
         return len(self._index_sampler)
 
@@ -392,7 +394,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 args=(self._dataset_kind, self._dataset, index_queue, self._worker_result_queue,
                       self._workers_done_event, self._auto_collation, self._collate_fn, self._drop_last,
                       self._base_seed, self._worker_init_fn, i, self._num_workers, self._persistent_workers),
-                daemon=True)  # daemonic: killed with the main process, never orphaned
+                daemon=True)  # terminated when the main process exits (the watchdog covers a killed one)
             w.start()
             self._index_queues.append(index_queue)
             self._workers.append(w)
@@ -424,27 +426,24 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         """``(True, item)`` from the result queue, or ``(False, None)`` after ``timeout``
         seconds; RuntimeError as soon as a worker that still owes work has died."""
         reader = self._worker_result_queue._reader
-        live = [w.sentinel for i, w in enumerate(self._workers) if self._workers_status[i]]
-        ready = multiprocessing.connection.wait([reader] + live, timeout)
+        active = [(i, w) for i, w in enumerate(self._workers) if self._workers_status[i]]
+        ready = multiprocessing.connection.wait([reader] + [w.sentinel for _, w in active], timeout)
         if reader in ready:  # data first: a worker may have sent its result, then died
             return True, self._data_queue.get()
-        failed = [(i, w) for i, w in enumerate(self._workers) if self._workers_status[i] and not w.is_alive()]
-        if failed:
-            for i, _ in failed:
-                self._mark_worker_as_unavailable(i)
-            causes = []
-            for _, w in failed:
-                code = w.exitcode
-                if code is not None and code < 0:
-                    import signal
-
-                    causes.append(f"DataLoader worker (pid {w.pid}) is killed by signal: {signal.strsignal(-code)}. ")
-                else:
-                    causes.append(f"DataLoader worker (pid {w.pid}) exited with code {code}.")
-            pids = ", ".join(str(w.pid) for _, w in failed)
-            raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from RuntimeError(
-                " ".join(causes))
-        return False, None
+        failed = [(i, w) for i, w in active if w.sentinel in ready]
+        if not failed:
+            return False, None
+        for i, w in failed:
+            w.join(_utils.MP_STATUS_CHECK_INTERVAL)  # its sentinel fired: this reaps it
+            self._mark_worker_as_unavailable(i)
+        causes = []
+        for _, w in failed:
+            if w.exitcode is not None and w.exitcode < 0:
+                causes.append(f"DataLoader worker (pid {w.pid}) is killed by signal: {signal.strsignal(-w.exitcode)}.")
+            else:
+                causes.append(f"DataLoader worker (pid {w.pid}) exited with code {w.exitcode}.")
+        pids = ", ".join(str(w.pid) for _, w in failed)
+        raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from RuntimeError(" ".join(causes))
 
     def _get_data(self):
         if self._timeout > 0:

@@ -122,12 +122,12 @@ def collate(batch, *, collate_fn_map=None):
         return _rebuild_mapping(
             elem, {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return elem_type(*(collate(list(field), collate_fn_map=collate_fn_map) for field in zip(*batch)))
+        return elem_type(*(collate(field, collate_fn_map=collate_fn_map) for field in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(sample) != size for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        columns = [collate(list(column), collate_fn_map=collate_fn_map) for column in zip(*batch)]
+        columns = [collate(column, collate_fn_map=collate_fn_map) for column in zip(*batch)]
         if isinstance(elem, tuple):
             return columns  # torch returns tuples of samples as a list of batches
         return _rebuild_sequence(elem, columns)

@@ -1,0 +1,127 @@
+"""The quickstart training epoch, timed on torch, on minitorch_compat, and in plain NumPy.
+
+The model, loss and optimizer are the PyTorch quickstart's: Flatten -> Linear(784, 512)
+-> ReLU -> Linear(512, 512) -> ReLU -> Linear(512, 10), CrossEntropyLoss, SGD(lr=1e-3),
+batch 64, on random FashionMNIST-shaped data. One "epoch" is the loop
+
+    pred = model(X[i:i+64]); loss = loss_fn(pred, y[i:i+64])
+    optimizer.zero_grad(); loss.backward(); optimizer.step()
+
+over the data set. The NumPy version does the same arithmetic by hand (forward, the
+cross-entropy gradient, the three matmul backward passes, the SGD update): it is the
+floor any NumPy-based framework can reach, so ``minitorch/numpy`` is our overhead.
+
+Run: ``python -m benchmarks.bench_training`` (``--quick``: fewer samples and repeats;
+``--samples N``: data set size, at most 60000).
+"""
+import sys
+
+import numpy as np
+
+from .harness import compare, fmt_time, match_threads, time_once
+
+BATCH = 64
+
+
+def make_data(n, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 1, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, n).astype(np.int64)
+    return X, y
+
+
+def framework_epoch(torch, X, y, state):
+    """One quickstart epoch on ``torch`` (real torch or minitorch_compat)."""
+    nn = torch.nn
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                          nn.Linear(512, 10))
+    model.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    n = len(X)
+
+    def epoch():
+        for i in range(0, n, BATCH):
+            pred = model(Xt[i:i + BATCH])
+            loss = loss_fn(pred, yt[i:i + BATCH])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        return loss.item()
+    return epoch
+
+
+def numpy_epoch(X, y, state, lr=1e-3):
+    """The same epoch written directly in NumPy (float32 throughout)."""
+    W = [state[f"{i}.weight"].copy() for i in (1, 3, 5)]
+    B = [state[f"{i}.bias"].copy() for i in (1, 3, 5)]
+    n = len(X)
+    Xf = X.reshape(n, -1)
+
+    def epoch():
+        for i in range(0, n, BATCH):
+            x, t = Xf[i:i + BATCH], y[i:i + BATCH]
+            m = len(x)
+            h1 = x @ W[0].T
+            h1 += B[0]
+            a1 = np.maximum(h1, 0)
+            h2 = a1 @ W[1].T
+            h2 += B[1]
+            a2 = np.maximum(h2, 0)
+            z = a2 @ W[2].T
+            z += B[2]
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            p = e / e.sum(axis=1, keepdims=True)
+            loss = -np.log(p[np.arange(m), t]).mean()
+            g = p
+            g[np.arange(m), t] -= 1
+            g /= m
+            gW2, gB2 = g.T @ a2, g.sum(0)
+            g = g @ W[2]
+            g *= h2 > 0
+            gW1, gB1 = g.T @ a1, g.sum(0)
+            g = g @ W[1]
+            g *= h1 > 0
+            gW0, gB0 = g.T @ x, g.sum(0)
+            for p_, g_ in ((W[0], gW0), (B[0], gB0), (W[1], gW1), (B[1], gB1), (W[2], gW2), (B[2], gB2)):
+                g_ *= np.float32(lr)
+                p_ -= g_
+        return float(loss)
+    return epoch
+
+
+def main(argv=()):
+    import torch
+    import minitorch_compat
+    quick = "--quick" in argv
+    n = 6400 if quick else 19200
+    if "--samples" in argv:
+        n = min(int(argv[list(argv).index("--samples") + 1]), 60000)
+    repeats = 3 if quick else 5
+    threads = match_threads()
+    X, y = make_data(n)
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                              torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    state = {k: v.detach().numpy().copy() for k, v in ref.state_dict().items()}
+
+    run_torch = framework_epoch(torch, X, y, state)
+    run_ours = framework_epoch(minitorch_compat, X, y, state)
+    run_numpy = numpy_epoch(X, y, state)
+    # alternate torch / ours / numpy, medians of `repeats` epochs each
+    t_torch, t_ours = compare(run_torch, run_ours, number=1, repeats=repeats, warmup=1)
+    t_np = sorted(time_once(run_numpy, 1) for _ in range(repeats))[repeats // 2]
+    steps = -(-n // BATCH)
+    print(f"quickstart epoch: {n} samples, {steps} steps of batch {BATCH}, threads: {threads}")
+    print(f"{'engine':<18} {'epoch':>12} {'per step':>12} {'vs torch':>9}")
+    for name, t in (("torch", t_torch), ("minitorch_compat", t_ours), ("numpy (by hand)", t_np)):
+        print(f"{name:<18} {fmt_time(t):>12} {fmt_time(t / steps):>12} {t / t_torch:9.2f}")
+    print(f"ratio minitorch/torch: {t_ours / t_torch:.2f} (target <= 1.00); "
+          f"minitorch/numpy: {t_ours / t_np:.2f}; numpy/torch: {t_np / t_torch:.2f}")
+    return t_torch, t_ours, t_np
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

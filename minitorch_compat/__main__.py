@@ -1,0 +1,35 @@
+"""Command line: ``python -m minitorch_compat run script.py [args...]``.
+
+Runs an unmodified PyTorch script with ``torch`` and ``torchvision`` served by
+minitorch_compat (see ``minitorch_compat/_run.py`` for how). Everything after the script
+path is passed to the script as its ``sys.argv[1:]``. Usage errors print one line and
+exit with status 2; a script that reaches an API we lack exits with status 1.
+"""
+import os
+import sys
+
+USAGE = "usage: python -m minitorch_compat run SCRIPT.py [ARGS...]"
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] in (["-h"], ["--help"]):
+        print(USAGE + "\n\nRun a PyTorch script with `import torch` / `import torchvision` served by minitorch_compat.")
+        return 0
+    if not argv or argv[0] != "run":
+        got = f"unknown command {argv[0]!r}" if argv else "missing command"
+        print(f"minitorch_compat: {got}; the only command is 'run' ({USAGE})", file=sys.stderr)
+        return 2
+    if len(argv) < 2:
+        print(f"minitorch_compat: missing the script to run ({USAGE})", file=sys.stderr)
+        return 2
+    script = argv[1]
+    if not os.path.isfile(script):
+        print(f"minitorch_compat: no such script: {script} ({USAGE})", file=sys.stderr)
+        return 2
+    from ._run import run_script
+    return run_script(script, argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

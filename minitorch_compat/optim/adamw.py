@@ -1,0 +1,25 @@
+"""``torch.optim.AdamW``: Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+Instead of adding ``weight_decay * p`` to the gradient (which Adam then rescales), AdamW
+shrinks the parameter directly, ``p = p * (1 - lr * weight_decay)``, before the Adam
+update. As in torch, it is ``Adam(..., decoupled_weight_decay=True)`` with a default
+``weight_decay`` of 1e-2.
+"""
+from .adam import Adam
+
+__all__ = ["AdamW"]
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default ``weight_decay=1e-2``); see ``Adam``."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
