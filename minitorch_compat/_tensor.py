@@ -103,7 +103,7 @@ def _check_device(dev):
 
 def _wrap(array, requires_grad=False):
     """A Tensor around ``array`` (no copy). The one way new tensors are made internally."""
-    t = Tensor.__new__(Tensor)
+    t = object.__new__(Tensor)
     t._data = array if type(array) is np.ndarray else np.asarray(array)
     if requires_grad:
         t.requires_grad = True

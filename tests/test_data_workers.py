@@ -193,8 +193,9 @@ def test_dead_worker_raises_instead_of_hanging(lib):
 
 def test_no_orphans_after_early_break_or_garbage_collection():
     loader = mud.DataLoader(Probe(mt, 40), batch_size=2, num_workers=2)
-    for it_count, _ in enumerate(it := iter(loader)):
-        if it_count == 1:
+    it = iter(loader)
+    for step, _ in enumerate(it):
+        if step == 1:
             break
     workers = list(it._workers)
     assert all(w.is_alive() for w in workers)

@@ -65,7 +65,7 @@ def _first_leaf(data):
 
 def _has_typed_leaves(data):
     leaf = _first_leaf(data)
-    return isinstance(leaf, (Tensor, np.ndarray, np.generic)) and not isinstance(leaf, (float, int))
+    return isinstance(leaf, (Tensor, np.ndarray, np.generic))
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):

@@ -456,7 +456,8 @@ class Clamp(Function):
     * number bounds (ClampBackward1): the gradient passes only strictly inside (lo, hi);
       an element sitting exactly on a bound gets 0.
     * tensor bounds (ClampBackward0): each bound is differentiable and a tie splits the
-      gradient in half, as in ``maximum``/``minimum``; when ``x == lo == hi``, x takes it all.
+      gradient in half, as in ``maximum``/``minimum``; when ``x == lo == hi``, x takes it all,
+      and when ``lo > hi``, hi does.
     """
     _raw = True
 
@@ -486,21 +487,21 @@ class Clamp(Function):
                 keep = keep & (x < hi)
             return g * keep, None, None
         one, half, zero = np.ones((), g.dtype), np.asarray(0.5, g.dtype), np.zeros((), g.dtype)
-        wx, wlo, whi = one, None, None
-        if lo is not None:  # maximum(x, lo): x loses where x < lo, lo loses where x > lo
+        wlo = whi = None
+        if lo is not None and hi is not None:
+            # torch's two-bound rule (checked against it case by case, NaNs included)
+            lo_tie, hi_tie = (x == lo) & (x < hi), (x == hi) & (x > lo)
+            wx = np.where((x < lo) | (x > hi), zero, np.where(lo_tie | hi_tie, half, one))
+            wlo = np.where((x < lo) & (lo <= hi), one, np.where(lo_tie, half, zero))
+            whi = np.where((lo > hi) | (x > hi) & (lo <= hi), one, np.where(hi_tie, half, zero))
+        elif lo is not None:  # maximum(x, lo): each side loses only where strictly smaller
             tie = x == lo
             wx = np.where(x < lo, zero, np.where(tie, half, one))
             wlo = np.where(x > lo, zero, np.where(tie, half, one))
-        if hi is not None:  # minimum(x, hi)
+        else:  # minimum(x, hi)
             tie = x == hi
-            wx = wx * np.where(x > hi, zero, np.where(tie, half, one))
+            wx = np.where(x > hi, zero, np.where(tie, half, one))
             whi = np.where(x < hi, zero, np.where(tie, half, one))
-        if lo is not None and hi is not None:
-            crossed = lo > hi  # the output is hi
-            all_tied = (x == lo) & (x == hi)
-            wx = np.where(crossed, zero, np.where(all_tied, one, wx))
-            wlo = np.where(crossed | all_tied, zero, wlo)
-            whi = np.where(crossed, one, np.where(all_tied, zero, whi))
         gx = unbroadcast(g * wx, x.shape)
         glo = unbroadcast(g * wlo, lo.shape) if ctx.needs_input_grad[1] else None
         ghi = unbroadcast(g * whi, hi.shape) if ctx.needs_input_grad[2] else None

@@ -17,6 +17,8 @@ def _axes(dim, ndim):
         return None
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     axes = tuple(_wrap_dim(d, ndim) for d in dims)
+    if ndim == 0:  # torch accepts dim 0 / -1 on a 0-d tensor: reduce over nothing
+        return ()
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
     return axes
@@ -179,7 +181,12 @@ def _max_min(input, dim, keepdim, is_max, other=None):
     x = _operand(input)
     if dim is None:
         return MaxMinAll.apply(x, is_max)
-    values, indices = MaxMinDim.apply(x, _wrap_dim(dim, x._data.ndim), keepdim, is_max)
+    d = _wrap_dim(dim, x._data.ndim)
+    if x._data.ndim == 0:  # a 0-d tensor is its own max along dim 0
+        from .shape import clone
+        values, indices = clone(x), _wrap(np.zeros((), np.int64))
+    else:
+        values, indices = MaxMinDim.apply(x, d, keepdim, is_max)
     return (return_types.max if is_max else return_types.min)(values, indices)
 
 
@@ -224,7 +231,9 @@ def amin(input, dim=(), keepdim=False):
 
 def _arg(np_fn, input, dim, keepdim):
     x = input._data
-    if dim is None:
+    if x.ndim == 0 and dim is not None:
+        _wrap_dim(dim, 0)
+        dim = None
         r = np_fn(x.reshape(-1))
         return _wrap(np.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
     d = _wrap_dim(dim, x.ndim)
@@ -255,8 +264,32 @@ class Var(Function):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        centered = x - np.mean(x, axis=ctx.axes, keepdims=True)
-        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * (2 / ctx.dof) * centered, None, None, None
+        return _var_backward(g, x, ctx), None, None, None
+
+
+def _var_backward(g, x, ctx):
+    """d var / dx = 2 (x - mean) / (n - correction), the gradient broadcast back."""
+    centered = x - np.mean(x, axis=ctx.axes, keepdims=True)
+    return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * (2 / ctx.dof) * centered
+
+
+class Std(Function):
+    """sqrt(var); backward ``var_backward(g / (2 std))``, with 0 where std is 0 (torch's rule,
+    so a constant input gets a zero gradient instead of NaN)."""
+    _raw, _backward_name = True, "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        out = np.sqrt(Var.forward(ctx, x, axes, correction, keepdim))
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = np.where(out == 0, 0, g / (2 * out)).astype(out.dtype, copy=False)
+        return _var_backward(g, x, ctx), None, None, None
 
 
 def _correction(unbiased, correction):
@@ -272,11 +305,9 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    from .pointwise import sqrt
-    out = sqrt(var(input, dim, unbiased, keepdim, correction=correction))
-    if out.grad_fn is not None:
-        out.grad_fn._backward_name = "StdBackward0"
-    return out
+    if isinstance(dim, bool):  # std(x, False): the old positional "unbiased"
+        dim, unbiased = None, dim
+    return Std.apply(input, _axes(dim, input._data.ndim), _correction(unbiased, correction), keepdim)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):

@@ -96,26 +96,30 @@ class Embedding(Function):
     _raw, _backward_name = True, "EmbeddingBackward0"
 
     @staticmethod
-    def forward(ctx, weight, idx, padding_idx):
-        ctx.idx, ctx.shape, ctx.padding_idx = idx, weight.shape, padding_idx
+    def forward(ctx, weight, idx, padding_idx, scale_grad_by_freq):
+        ctx.idx, ctx.shape, ctx.padding_idx, ctx.scale = idx, weight.shape, padding_idx, scale_grad_by_freq
         return weight[idx]
 
     @staticmethod
     def backward(ctx, g):
         gw = np.zeros(ctx.shape, dtype=g.dtype)
-        np.add.at(gw, ctx.idx.reshape(-1), g.reshape(-1, ctx.shape[1]))
-        if ctx.padding_idx is not None:
+        flat = ctx.idx.reshape(-1)
+        rows = g.reshape(-1, ctx.shape[1])
+        if ctx.scale:  # each occurrence counts 1/(occurrences of its index in the batch)
+            rows = rows / np.bincount(flat, minlength=ctx.shape[0])[flat, None].astype(g.dtype)
+        np.add.at(gw, flat, rows)
+        if ctx.padding_idx >= 0:
             gw[ctx.padding_idx] = 0
-        return gw, None, None
+        return gw, None, None, None
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """``torch.embedding(weight, indices)``: rows of ``weight``; a negative ``padding_idx``
+    means none (``F.embedding`` normalises its own ``padding_idx`` before calling this)."""
     idx = _operand(input)
     if idx._data.dtype.kind not in "iu":
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.{idx.dtype._name.capitalize()}Tensor instead (while checking arguments for embedding)")
     n = weight._data.shape[0]
     if idx._data.size and (idx._data.max() >= n or idx._data.min() < 0):
         raise IndexError("index out of range in self")
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += n
-    return Embedding.apply(weight, idx._data, padding_idx)
+    return Embedding.apply(weight, idx._data, padding_idx, scale_grad_by_freq)

@@ -159,7 +159,7 @@ def _wrap_one(o, ctx, i):
             if o is None or isinstance(o, (int, float, bool, str)) and not isinstance(o, np.generic):
                 return o
             o = np.asarray(o)
-        t = Tensor.__new__(Tensor)
+        t = object.__new__(Tensor)
         t._data = o
     if ctx is not None and t._data.dtype.kind in "fc":
         t._requires_grad = True
@@ -204,7 +204,7 @@ def _user_backward(ctx, grads):
 
 
 def _wrap_plain(a):
-    t = Tensor.__new__(Tensor)
+    t = object.__new__(Tensor)
     t._data = a
     return t
 
