@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m reference.autograd_demo
+	$(PY) -m reference.side_by_side --dataset digits --epochs 3
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider

@@ -35,6 +35,7 @@ from ._ops.scatter import scatter, scatter_add, embedding
 from ._ops.conv import conv1d, conv2d
 from ._ops.pooling import max_pool2d, avg_pool2d, adaptive_avg_pool2d
 from ._ops.normalization import batch_norm, layer_norm
+from ._ops.special import erf, erfc
 from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal,
                             bernoulli, multinomial)
 from ._generator import Generator, default_generator
@@ -42,6 +43,7 @@ from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_stat
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from . import autograd, cuda, backends, accelerator, return_types, nn, optim  # noqa: F401
 from . import random, utils  # noqa: F401
+from .serialization import save, load
 
 float = float32  # noqa: A001
 double = float64

@@ -127,8 +127,8 @@ def _combine_categories(higher, lower):
         return higher
     if higher.is_complex:
         return higher
-    if lower.is_complex:
-        return (complex128 if higher is float64 else lower) if higher.is_floating_point else lower
+    if lower.is_complex:  # a float tensor meeting a complex 0-d/scalar: complex of the float's width
+        return (complex128 if higher is float64 else complex64) if higher.is_floating_point else lower
     if higher.is_floating_point:
         return higher
     if higher is bool_ or lower.is_floating_point:

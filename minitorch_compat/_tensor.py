@@ -561,6 +561,8 @@ class Tensor:
     def cos(self): return _P.cos(self)
     def tanh(self): return _P.tanh(self)
     def sigmoid(self): return _P.sigmoid(self)
+    def erf(self): return _Sp.erf(self)
+    def erfc(self): return _Sp.erfc(self)
     def relu(self): return _P.relu(self)
     def sign(self): return _P.sign(self)
     def floor(self): return _P.floor(self)
@@ -685,4 +687,4 @@ def _size_args(args):
 from . import _tensor_str  # noqa: E402
 from ._ops import pointwise as _P, shape as _S, linalg as _L, reduction as _Rd  # noqa: E402
 from ._ops import activation as _A, inplace as _I, sampling as _R  # noqa: E402
-from ._ops import sorting as _Sort, scatter as _Sc  # noqa: E402
+from ._ops import sorting as _Sort, scatter as _Sc, special as _Sp  # noqa: E402

@@ -302,7 +302,8 @@ def _contiguous_strides(shape):
 # save: the zip writer
 # ---------------------------------------------------------------------------------------
 _ALIGN = 64
-_ZIP64_LIMIT = 0xFFFFFFFF
+_ZIP64_LIMIT = 0xFFFFFFFF  # sizes/offsets from here on need ZIP64 records
+_U32_MAX = 0xFFFFFFFF      # the 32-bit field value meaning "see the ZIP64 record"
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the zip epoch
 
 
@@ -326,7 +327,7 @@ class _ZipWriter:
         start = offset + 30 + len(name_b) + len(extra) + 4
         pad = (-start) % _ALIGN
         extra += b"FB" + struct.pack("<H", pad) + b"Z" * pad
-        size32 = _ZIP64_LIMIT if zip64 else size
+        size32 = _U32_MAX if zip64 else size
         header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if zip64 else 20, 0x0800, 0, 0, _DOS_DATE, crc,
                              size32, size32, len(name_b), len(extra))
         self._out(header + name_b + extra)
@@ -345,7 +346,7 @@ class _ZipWriter:
             size32, off32 = size, offset
             if size >= _ZIP64_LIMIT or offset >= _ZIP64_LIMIT:
                 extra = struct.pack("<HHQQQ", 1, 24, size, size, offset)
-                size32 = off32 = _ZIP64_LIMIT
+                size32 = off32 = _U32_MAX
                 any64 = True
             self._out(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45 if extra else 20, 45 if extra else 20,
                                   0x0800, 0, 0, _DOS_DATE, crc, size32, size32, len(name_b), len(extra), 0, 0, 0,

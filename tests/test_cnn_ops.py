@@ -48,12 +48,14 @@ def conv2d_case(draw):
     return x, wt, b, dict(stride=stride, padding=padding, dilation=dil, groups=groups)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")
 @given(conv2d_case())
 def test_conv2d_matches_torch(case):
     x, w, b, kw = case
     check_op(lambda T, x, w, b: F(T).conv2d(x, w, b, **kw), x, w, b)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")
 @given(conv2d_case())
 def test_conv2d_float64_tight(case):
     x, w, b, kw = case
@@ -109,7 +111,7 @@ def test_conv_bad_inputs_raise_torch_errors():
 def pool_case(draw, dilation=True):
     kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     d = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilation else (1, 1)
-    p = (draw(st.integers(0, ((kh - 1) * d[0] + 1) // 2)), draw(st.integers(0, ((kw - 1) * d[1] + 1) // 2)))
+    p = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
     s = draw(st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
     ceil = draw(st.booleans())
     h, w = draw(st.integers(1, 8)), draw(st.integers(1, 8))
@@ -286,8 +288,8 @@ def test_embedding_max_norm_renormalises_in_place():
         w = T.tensor(w0.copy())
         out = F(T).embedding(T.tensor([0, 2, 2]), w, max_norm=1.0)
         outs.append((out, w))
-    assert_close(outs[0][0], outs[1][0])
-    assert_close(outs[0][1], outs[1][1])
+    assert_close(outs[1][0], outs[0][0])
+    assert_close(outs[1][1], outs[0][1], what="renormalised weight")
 
 
 @given(st.lists(st.integers(-3, 3), min_size=1, max_size=9), st.booleans())

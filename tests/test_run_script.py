@@ -3,10 +3,15 @@
 Each script in ``tests/scripts/`` is run twice: with real torch and torchvision (one
 process runs all of them, as ``__main__`` through ``runpy``, because importing torch
 takes seconds), and with ``python -m minitorch_compat run script.py`` (one process each,
-our engine behind ``import torch``). All processes start together. Their standard
-outputs must be identical, character for character. The scripts print what
-tutorials print; where a tutorial would print a long float32 *sum* at full precision
-(where summation order shows in the last digit) they round it, and say so.
+our engine behind ``import torch``). All processes start together.
+
+Their standard outputs must be identical character for character, with one allowance:
+a printed decimal number (``2.320406``) may differ by one unit in its last printed
+digit. The engines' float32 results differ by an ulp or two (different summation
+orders), and a value that sits on a rounding boundary then prints one digit apart
+(observed: the quickstart's ``loss: 2.320406`` vs ``2.320407``). Integers, text, shapes
+and dtypes must match exactly. Where a script would print a float32 sum at full
+precision (17 digits), it rounds it, and says so.
 """
 import json
 import os
@@ -77,21 +82,41 @@ def outputs(fashion_root, tmp_path_factory):
     return {name: (tuple(theirs[name]), (p.returncode, *o)) for name, (p, o) in ours.items()}
 
 
+_NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def assert_same_printout(ours, theirs):
+    """Equal, except a decimal may differ by one unit in its last printed digit (see above)."""
+    if ours == theirs:
+        return
+    assert _NUMBER.split(ours) == _NUMBER.split(theirs), f"the outputs differ outside numbers:\n{ours}"
+    for a, b in zip(_NUMBER.findall(ours), _NUMBER.findall(theirs)):
+        unit = 10.0 ** -len(b.split(".")[1])
+        assert len(a) == len(b) and abs(float(a) - float(b)) < 1.5 * unit, f"{a} != torch's {b}\n{ours}"
+
+
+def test_printout_comparison():
+    assert_same_printout("loss: 2.320407  [  192/  200]", "loss: 2.320406  [  192/  200]")
+    for ours, theirs in [("loss: 2.320408", "loss: 2.320406"), ("[ 64/200]", "[ 65/200]"), ("1.0e-05", "1.0e-06")]:
+        with pytest.raises(AssertionError):
+            assert_same_printout(ours, theirs)
+
+
 @pytest.mark.parametrize("script", ["autograd_basics.py", "dataloader_basics.py", "fashion_data.py", "quickstart.py"])
 def test_script_prints_what_torch_prints(outputs, script):
     (t_rc, t_out, t_err), (o_rc, o_out, o_err) = outputs[script]
     assert t_rc == 0, t_err
     assert o_rc == 0, o_err
-    assert o_out == t_out
+    assert_same_printout(o_out, t_out)
 
 
 # ----------------------------------------------------------------------------- what we lack
 
 @pytest.mark.parametrize("case,api", [
-    ("attr", "torch.nn.Conv2d"),
+    ("attr", "torch.nn.LazyConvTranspose3d"),
     ("module", "torchvision.models"),
-    ("from", "torch.nn.functional.conv_nd_for_testing"),
-    ("method", "torch.Tensor.no_such_method_for_testing"),
+    ("from", "torch.nn.functional.conv_tbc"),
+    ("method", "torch.Tensor.stft"),
 ])
 def test_missing_api_is_one_clear_line(case, api):
     p = start("-m", "minitorch_compat", "run", os.path.join(SCRIPTS, "unsupported_api.py"), case)

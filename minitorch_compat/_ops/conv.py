@@ -97,12 +97,15 @@ def _resolve_padding(padding, kernel, dilation, stride):
             return (0,) * len(kernel), None
         if padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError("padding='same' is not supported for strided convolutions")
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
             total = [d * (k - 1) for k, d in zip(kernel, dilation)]
             # torch pads the extra element (odd total) on the right/bottom side
             return tuple(t // 2 for t in total), tuple(t - t // 2 for t in total)
-        raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
-    return _pair(padding, len(kernel)), None
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
+    padding = _pair(padding, len(kernel))
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    return padding, None
 
 
 def _check(x, w, groups, nd):
@@ -114,19 +117,29 @@ def _check(x, w, groups, nd):
             f"Given groups={groups}, weight of size {list(w._data.shape)}, expected input{list(x._data.shape)} "
             f"to have {w._data.shape[1] * groups} channels, but got {c} channels instead")
     if x._data.dtype != w._data.dtype:
-        raise RuntimeError(f"Input type ({_TN.get(x.dtype._name, x.dtype._name)}) and weight type ({_TN.get(w.dtype._name, w.dtype._name)}) should be the same")
+        raise RuntimeError(f"expected scalar type {_TN.get(x.dtype._name, x.dtype._name)} but found {_TN.get(w.dtype._name, w.dtype._name)}")
 
 
-_TN = {"float32": "float", "float64": "double"}
+_TN = {"float32": "Float", "float64": "Double", "float16": "Half"}
+
+
+def _check_args(stride, dilation, groups):
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x, w = _operand(input), _operand(weight)
+    stride, dilation = _pair(stride), _pair(dilation)
+    _check_args(stride, dilation, groups)
     _check(x, w, groups, 2)
     unbatched = x._data.ndim == 3
     if unbatched:
         x = x.unsqueeze(0)
-    stride, dilation = _pair(stride), _pair(dilation)
     kernel = w._data.shape[2:]
     pad, extra = _resolve_padding(padding, kernel, dilation, stride)
     if extra is not None and extra != pad:  # asymmetric 'same' padding: pad the input explicitly
@@ -146,6 +159,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """A 1-d convolution is a 2-d one over an image of height 1."""
     x, w = _operand(input), _operand(weight)
+    _check_args(_pair(stride, 1), _pair(dilation, 1), groups)
     _check(x, w, groups, 1)
     unbatched = x._data.ndim == 2
     if unbatched:

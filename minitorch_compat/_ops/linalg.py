@@ -11,7 +11,16 @@ from .._tensor import _wrap
 from ..autograd.function import Function
 from .pointwise import unbroadcast, _operand
 
-_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (3, 3): "BmmBackward0"}
+_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (1, 2): "SqueezeBackward4"}
+
+
+def _node_name(nda, ndb):
+    """The node torch records for ``matmul``: batched products go through reshapes, so
+    torch shows the last view op (``CloneBackward0`` when it computed ``(B^T A^T)^T``)."""
+    name = _NAMES.get((nda, ndb))
+    if name is None:
+        name = "CloneBackward0" if nda == 2 else "UnsafeViewBackward0"
+    return name
 
 
 class MatMul(Function):
@@ -20,6 +29,7 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        ctx._backward_name = _node_name(a.ndim, b.ndim)
         return np.matmul(a, b)
 
     @staticmethod
@@ -27,9 +37,11 @@ class MatMul(Function):
         a, b = ctx.saved_tensors
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        if a.ndim == 1:
+        if a.ndim == 1 and b.ndim == 1:  # a dot product: g is 0-d
+            g = g.reshape(1, 1)
+        elif a.ndim == 1:
             g = np.expand_dims(g, -2)
-        if b.ndim == 1:
+        elif b.ndim == 1:
             g = np.expand_dims(g, -1)
         ga = gb = None
         if ctx.needs_input_grad[0]:
@@ -39,8 +51,17 @@ class MatMul(Function):
         return ga, gb
 
     def name(self):
-        a, b = self._saved if self._saved else (np.empty(0), np.empty(0))
-        return _NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+        return self._backward_name
+
+
+class Bmm(MatMul):
+    """``torch.bmm``: the same product, recorded under its own node name."""
+    _backward_name = "BmmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
 
 
 def _check(a, b, what):
@@ -88,7 +109,9 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"batch{'1' if input._data.ndim != 3 else '2'} must be a 3D tensor")
     if input._data.shape[0] != mat2._data.shape[0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input._data.shape[0]}, {input._data.shape[2]}] but got: [{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
-    return matmul(input, mat2, out=out)
+    from .pointwise import _out
+    _check(input, mat2, "bmm")
+    return _out(Bmm.apply(input, mat2), out)
 
 
 def mv(input, vec, *, out=None):
@@ -121,7 +144,7 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
-        ctx.has_bias = b is not None
+        ctx.has_bias, ctx.x_ndim = b is not None, x.ndim
         out = np.matmul(x, w.T)
         if b is not None:
             out += b  # out is a fresh array, so adding in place is safe
@@ -141,8 +164,7 @@ class Linear(Function):
         return gx, gw, gb
 
     def name(self):
-        x = self._saved[0] if self._saved else None
-        if x is not None and x.ndim != 2:
+        if self.x_ndim != 2:
             return "ViewBackward0"
         return "AddmmBackward0" if self.has_bias else "MmBackward0"
 

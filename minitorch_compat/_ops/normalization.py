@@ -16,6 +16,15 @@ from ..autograd.function import Function
 from .pointwise import _operand
 
 
+def _check_mixed(x, *params):
+    """torch's CPU kernels accept float32 parameters with a reduced-precision input only."""
+    for t in params:
+        if t is not None and t._data.dtype != x._data.dtype:
+            if x._data.dtype == np.float32:
+                raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
 def _normalize_backward(g_xhat, xhat, invstd, axes, m):
     s1 = g_xhat.sum(axis=axes, keepdims=True)
     s2 = (g_xhat * xhat).sum(axis=axes, keepdims=True)
@@ -71,10 +80,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         per_channel = x._data.size // x._data.shape[1] if x._data.ndim > 1 else x._data.size
         if per_channel == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {Size(x._data.shape)}")
+    c = x._data.shape[1] if x._data.ndim > 1 else None
+    if c is None:
+        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+    # torch's order of checks: running_mean, running_var, weight, bias
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t._data.size != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
+        if t is None and not training and name.startswith("running"):
+            raise RuntimeError(f"{name} must be defined in evaluation mode")
+    _check_mixed(x, weight, bias, running_mean, running_var)
     rm = running_mean._data if running_mean is not None else None
     rv = running_var._data if running_var is not None else None
-    if not training and (rm is None or rv is None):
-        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
     return BatchNorm.apply(x, rm, rv, weight, bias, training, momentum, eps)
 
 
@@ -114,4 +131,5 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(x._data.shape)}")
+    _check_mixed(x, weight, bias)
     return LayerNorm.apply(x, len(shape), weight, bias, eps)

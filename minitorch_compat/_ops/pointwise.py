@@ -64,7 +64,15 @@ def _to(x, dt):
         return x if x._data.dtype == dt._np else cast(x, dt)
     if dt.is_floating_point and not isinstance(x, complex):
         return float(x)
+    if type(x) is int and dt._category == 1:
+        lo, hi = _INT_RANGE[dt._np.type]
+        if not lo <= x <= hi:  # torch wraps (uint8 tensor + -2 adds 254); NumPy 2 would raise
+            return np.array(x).astype(dt._np)[()]
     return x
+
+
+_INT_RANGE = {t: (int(np.iinfo(t).min), int(np.iinfo(t).max))
+              for t in (np.uint8, np.int8, np.int16, np.int32, np.int64, np.uint16, np.uint32, np.uint64)}
 
 
 def _floating(x):
@@ -263,6 +271,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     a, b = promote(input, other)
     dt = _result_np_dtype(a, b)
+    if dt == np.bool_:
+        raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
     with np.errstate(divide="ignore", invalid="ignore"):
         if dt.kind in "iub":
             if np.any(_data(b) == 0):
@@ -285,6 +295,8 @@ def floor_divide(input, other, *, out=None):
 
 def remainder(input, other, *, out=None):
     a, b = promote(input, other)
+    if _result_np_dtype(a, b) == np.bool_:
+        raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
     with np.errstate(divide="ignore", invalid="ignore"):
         return _out(_wrap(np.asarray(np.remainder(_data(a), _data(b)), dtype=_result_np_dtype(a, b))), out)
 
@@ -299,6 +311,10 @@ def pow(input, exponent, *, out=None):
     a, e = promote(input, exponent)
     if isinstance(a, Tensor) and a._data.dtype.kind in "iu" and _is_scalar(e) and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if _result_np_dtype(a, e) == np.bool_:  # only bool_tensor ** True/False is defined
+        if isinstance(a, Tensor) and not isinstance(e, Tensor):
+            return _out(_wrap(a._data.copy() if e else np.ones_like(a._data)), out)
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     return _out(Pow.apply(a, e), out)
 
 
@@ -383,21 +399,21 @@ def _sigmoid(x):
 
 def _log(f):
     """``f`` without NumPy's warnings for log(0), sqrt(-1)...: torch returns inf/nan silently."""
-    def g(x):
+    def g(*args):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return f(x)
+            return f(*args)
     return g
 
 
 # Each line: torch's node name, the forward, and the backward in terms of (grad, saved).
 exp = _unary("ExpBackward0", _exp, lambda g, y: g * y, save="output")
-log = _unary("LogBackward0", _log(np.log), lambda g, x: g / x)
-log2 = _unary("Log2Backward0", _log(np.log2), lambda g, x: g / (x * np.log(2).astype(x.dtype)))
-log10 = _unary("Log10Backward0", _log(np.log10), lambda g, x: g / (x * np.log(10).astype(x.dtype)))
-log1p = _unary("Log1PBackward0", _log(np.log1p), lambda g, x: g / (x + 1))
+log = _unary("LogBackward0", _log(np.log), _log(lambda g, x: g / x))
+log2 = _unary("Log2Backward0", _log(np.log2), _log(lambda g, x: g / (x * np.log(2).astype(x.dtype))))
+log10 = _unary("Log10Backward0", _log(np.log10), _log(lambda g, x: g / (x * np.log(10).astype(x.dtype))))
+log1p = _unary("Log1PBackward0", _log(np.log1p), _log(lambda g, x: g / (x + 1)))
 expm1 = _unary("Expm1Backward0", _log(np.expm1), lambda g, y: g * (y + 1), save="output")
-sqrt = _unary("SqrtBackward0", _log(np.sqrt), lambda g, y: g / (2 * y), save="output")
-rsqrt = _unary("RsqrtBackward0", _log(lambda x: 1 / np.sqrt(x)), lambda g, y: g * -0.5 * y * y * y, save="output")
+sqrt = _unary("SqrtBackward0", _log(np.sqrt), _log(lambda g, y: g / (2 * y)), save="output")
+rsqrt = _unary("RsqrtBackward0", _log(lambda x: 1 / np.sqrt(x)), _log(lambda g, y: g * -0.5 * y * y * y), save="output")
 reciprocal = _unary("ReciprocalBackward0", _log(np.reciprocal), lambda g, y: -g * y * y, save="output")
 sin = _unary("SinBackward0", np.sin, lambda g, x: g * np.cos(x))
 cos = _unary("CosBackward0", np.cos, lambda g, x: -g * np.sin(x))

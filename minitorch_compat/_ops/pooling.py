@@ -75,6 +75,9 @@ def _pool_args(x, kernel_size, stride, padding, dilation, ceil_mode, name):
     for kk, pp, dd in zip(k, p, d):
         if pp > ((kk - 1) * dd + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pp}, kernel_size={kk} and dilation={dd}")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:   # the kernels' own, stricter check (ignores dilation)
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {p[1]}, "
+                           f"padH = {p[0]}, kW = {k[1]}, kH = {k[0]}")
     h, w = x._data.shape[-2:]
     out = (_pool_out(h, k[0], s[0], p[0], d[0], ceil_mode), _pool_out(w, k[1], s[1], p[1], d[1], ceil_mode))
     if out[0] <= 0 or out[1] <= 0:

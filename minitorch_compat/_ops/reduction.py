@@ -3,6 +3,8 @@
 Backward of a reduction broadcasts the output gradient back over the reduced
 dimensions (``_expand_back``) and, for max/min, sends it only where the winners were.
 """
+import warnings
+
 import numpy as np
 
 from .. import _dtype, return_types
@@ -153,6 +155,9 @@ class MaxMinDim(Function):
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, is_max):
+        if x.ndim == 0:  # a 0-d tensor is its own max along dim 0
+            ctx.shape, ctx.keepdim, ctx._backward_name = (), True, "MaxBackward0" if is_max else "MinBackward0"
+            return x.copy(), np.zeros((), np.int64)
         if x.shape[dim] == 0:
             raise IndexError(f"{'max' if is_max else 'min'}(): Expected reduction dim {dim} to have non-zero size.")
         idx = np.expand_dims((np.argmax if is_max else np.argmin)(x, axis=dim), dim)
@@ -166,6 +171,8 @@ class MaxMinDim(Function):
 
     @staticmethod
     def backward(ctx, g, g_idx=None):
+        if ctx.shape == ():
+            return g, None, None, None
         gx = np.zeros(ctx.shape, dtype=ctx.dtype)
         np.put_along_axis(gx, ctx.idx, g if ctx.keepdim else np.expand_dims(g, ctx.dim), axis=ctx.dim)
         return gx, None, None, None
@@ -181,12 +188,7 @@ def _max_min(input, dim, keepdim, is_max, other=None):
     x = _operand(input)
     if dim is None:
         return MaxMinAll.apply(x, is_max)
-    d = _wrap_dim(dim, x._data.ndim)
-    if x._data.ndim == 0:  # a 0-d tensor is its own max along dim 0
-        from .shape import clone
-        values, indices = clone(x), _wrap(np.zeros((), np.int64))
-    else:
-        values, indices = MaxMinDim.apply(x, d, keepdim, is_max)
+    values, indices = MaxMinDim.apply(x, _wrap_dim(dim, x._data.ndim), keepdim, is_max)
     return (return_types.max if is_max else return_types.min)(values, indices)
 
 
@@ -234,6 +236,7 @@ def _arg(np_fn, input, dim, keepdim):
     if x.ndim == 0 and dim is not None:
         _wrap_dim(dim, 0)
         dim = None
+    if dim is None:
         r = np_fn(x.reshape(-1))
         return _wrap(np.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
     d = _wrap_dim(dim, x.ndim)
@@ -258,7 +261,12 @@ class Var(Function):
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
         n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
         ctx.dof = n - correction
-        with np.errstate(divide="ignore", invalid="ignore"):
+        if ctx.dof <= 0:
+            warnings.warn(f"{ctx._backward_name[:3].lower()}(): degrees of freedom is <= 0. Correction should be "
+                          "strictly less than the reduction factor (input numel divided by output numel).",
+                          UserWarning, stacklevel=4)
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own "Degrees of freedom <= 0"
             return np.asarray(np.var(x, axis=axes, ddof=correction, keepdims=keepdim), dtype=x.dtype)
 
     @staticmethod
@@ -370,13 +378,18 @@ class CumSum(Function):
     @staticmethod
     def forward(ctx, x, dim, np_dtype):
         ctx.dim = dim
+        if dim is None:  # a 0-d input
+            return np.array(x, dtype=np_dtype or x.dtype)
         return np.cumsum(x, axis=dim, dtype=np_dtype)
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.dim is None:
+            return g, None, None
         return np.flip(np.cumsum(np.flip(g, ctx.dim), axis=ctx.dim), ctx.dim), None, None
 
 
 def cumsum(input, dim, *, dtype=None):
     x = input if dtype is None else input.to(dtype)
-    return CumSum.apply(x, _wrap_dim(dim, max(x._data.ndim, 1)) if x._data.ndim else None, _sum_dtype(x, None))
+    d = _wrap_dim(dim, x._data.ndim)  # (``max`` here is this module's reduction, not the builtin)
+    return CumSum.apply(x, d if x._data.ndim else None, _sum_dtype(x, None))

@@ -9,7 +9,7 @@ the same index may appear many times), except at ``padding_idx``.
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap, _wrap_dim
+from .._tensor import Tensor, _wrap, _wrap_dim, _TYPE_NAMES
 from ..autograd.function import Function
 from .pointwise import _operand
 
@@ -118,7 +118,7 @@ def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=Fa
     means none (``F.embedding`` normalises its own ``padding_idx`` before calling this)."""
     idx = _operand(input)
     if idx._data.dtype.kind not in "iu":
-        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.{idx.dtype._name.capitalize()}Tensor instead (while checking arguments for embedding)")
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got {_TYPE_NAMES.get(idx.dtype._name, idx.dtype._name)} instead (while checking arguments for embedding)")
     n = weight._data.shape[0]
     if idx._data.size and (idx._data.max() >= n or idx._data.min() < 0):
         raise IndexError("index out of range in self")

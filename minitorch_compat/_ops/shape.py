@@ -196,6 +196,7 @@ class Repeat(Function):
 
     @staticmethod
     def forward(ctx, x, reps):
+        ctx.orig_shape = x.shape
         x = x.reshape((1,) * (len(reps) - x.ndim) + x.shape)
         ctx.in_shape, ctx.reps = x.shape, reps
         return np.tile(x, reps)
@@ -205,7 +206,7 @@ class Repeat(Function):
         # Split every axis into (repeat, size) and sum the repeat axes away.
         split = [v for pair in zip(ctx.reps, ctx.in_shape) for v in pair]
         g = g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
-        return g, None
+        return g.reshape(ctx.orig_shape), None
 
 
 def repeat(input, *sizes):
@@ -233,16 +234,23 @@ def clone(input, *, memory_format=None):
 
 # ---- joining and splitting -----------------------------------------------------------------
 class Cat(Function):
+    """Concatenation. Like torch, legacy empty 1-d inputs of shape (0,) are skipped (they
+    may meet tensors of any shape) and get an empty gradient."""
     _raw, _backward_name = True, "CatBackward0"
 
     @staticmethod
     def forward(ctx, dim, *xs):
-        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
-        return np.concatenate(xs, axis=dim)
+        kept = [x for x in xs if x.shape != (0,)]
+        if not kept:
+            kept = xs
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in kept]
+        ctx.skipped = [x.shape == (0,) and len(kept) < len(xs) for x in xs]
+        return np.concatenate(kept, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
-        return (None,) + tuple(np.split(g, np.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+        parts = iter(np.split(g, np.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+        return (None,) + tuple(np.zeros((0,), g.dtype) if skip else next(parts) for skip in ctx.skipped)
 
 
 def _same_dtype(tensors):
@@ -262,11 +270,11 @@ def cat(tensors, dim=0, *, out=None):
     if len(tensors) == 0:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
     tensors = _same_dtype(tensors)
-    # torch skips legacy empty 1-d tensors of shape (0,)
-    tensors = [x for x in tensors if x._data.shape != (0,)] or tensors[:1]
-    ref = tensors[0]._data
+    # torch skips legacy empty 1-d tensors of shape (0,) when checking shapes
+    checked = [x for x in tensors if x._data.shape != (0,)] or tensors[:1]
+    ref = checked[0]._data
     d = _wrap_dim(dim, ref.ndim)
-    for i, x in enumerate(tensors[1:], 1):
+    for i, x in enumerate(checked[1:], 1):
         s = x._data.shape
         if len(s) != ref.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {len(s)}")
@@ -308,11 +316,15 @@ def stack(tensors, dim=0, *, out=None):
 
 class Split(Function):
     """Several outputs (views); gradients of outputs that were not used count as zeros."""
-    _raw, _backward_name = True, "SplitWithSizesBackward0"
+    _raw = True
+
+    def name(self):
+        return self._backward_name
 
     @staticmethod
-    def forward(ctx, x, sizes, dim):
+    def forward(ctx, x, sizes, dim, name="SplitWithSizesBackward0"):
         ctx.shape, ctx.sizes, ctx.dim, ctx.dtype = x.shape, sizes, dim, x.dtype
+        ctx._backward_name = name
         bounds = np.cumsum(sizes)[:-1]
         return tuple(np.split(x, bounds, axis=dim))
 
@@ -325,7 +337,22 @@ class Split(Function):
                 shape[ctx.dim] = n
                 g = np.zeros(shape, dtype=ctx.dtype)
             parts.append(g)
-        return np.concatenate(parts, axis=ctx.dim), None, None
+        return np.concatenate(parts, axis=ctx.dim), None, None, None
+
+
+class Unbind(Function):
+    """All slices along ``dim`` at once (views), as one node."""
+    _raw, _backward_name = True, "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.shape, ctx.dim, ctx.dtype = x.shape, dim, x.dtype
+        return tuple(np.moveaxis(x, dim, 0))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        shape = ctx.shape[:ctx.dim] + ctx.shape[ctx.dim + 1:]
+        return np.stack([np.zeros(shape, ctx.dtype) if g is None else g for g in grads], axis=ctx.dim), None
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -336,10 +363,10 @@ def split(tensor, split_size_or_sections, dim=0):
         if step <= 0 and not (step == 0 and n == 0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}" if step == 0 else f"split expects split_size be non-negative, but got split_size={step}")
         sizes = [step] * (n // step) + ([n % step] if n % step else []) if step else [0]
-    else:
-        sizes = list(split_size_or_sections)
-        if sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
+        return Split.apply(tensor, sizes, d, "SplitBackward0")
+    sizes = list(split_size_or_sections)
+    if sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
     return Split.apply(tensor, sizes, d)
 
 
@@ -352,8 +379,7 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     d = _wrap_dim(dim, input._data.ndim)
-    n = input._data.shape[d]
-    return tuple(select(input, d, i) for i in range(n)) if n else ()
+    return Unbind.apply(input, d) if input._data.shape[d] else ()
 
 
 def narrow(input, dim, start, length):
@@ -412,6 +438,8 @@ def _index_key(key):
                 k, basic = a, False
         elif isinstance(k, (list, np.ndarray)):
             k, basic = np.asarray(k), False
+            if k.size == 0 and k.dtype.kind == "f":  # x[[]]: an empty integer index
+                k = k.astype(np.int64)
             if k.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         elif isinstance(k, slice) and any(isinstance(v, Tensor) for v in (k.start, k.stop, k.step)):

@@ -87,6 +87,11 @@ class set_grad_enabled(_DecoratorContextManager):
         self.mode = bool(mode)
         _state.enabled = self.mode
 
+    def __call__(self, fn):
+        # Used as a decorator: undo the switch __init__ made; the mode applies per call.
+        _state.enabled = self.prev
+        return super().__call__(fn)
+
     def __enter__(self):
         pass
 

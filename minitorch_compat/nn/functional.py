@@ -74,8 +74,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-# NumPy has no erf ufunc; math.erf per element is exact (and slow: ~0.1 us per element).
-_erf = np.vectorize(math.erf, otypes=[np.float64])
+# NumPy has no erf ufunc: ``_ops/special.py`` computes it for whole arrays (~1e-15 relative).
+from .._ops.special import erf_float64 as _erf  # noqa: E402
 
 
 class _Gelu(Function):
@@ -391,6 +391,8 @@ class _NllCore(Function):
         else:
             with np.errstate(invalid="ignore", divide="ignore"):
                 s = np.full(n, g / dt.type(ctx.denom), dtype=dt)
+        if ctx.valid is not None:
+            s = np.where(ctx.valid, s, dt.type(0))  # ignored rows get no gradient (even if the mean is nan)
         eps, wt = ctx.eps, ctx.wt
         hit = s * (1 - eps) if eps else s      # coefficient of the target column
         if wt is not None:
@@ -399,7 +401,7 @@ class _NllCore(Function):
         if ctx.from_logits:
             coef = hit
             if eps:
-                valid_s = s if ctx.valid is None else s * ctx.valid
+                valid_s = s
                 total_w = c if ctx.weight is None else ctx.weight.sum()
                 coef = hit + (eps / c) * total_w * valid_s
             grad = np.exp(logp)
@@ -561,7 +563,7 @@ def _warn_size(input, target):
     if input._data.shape != target._data.shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                      "same size.", stacklevel=3)
+                      "same size.", stacklevel=4)
 
 
 def _broadcast_shape(a, b):
@@ -745,3 +747,252 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     w = None if weight is None else weight._data
     pw = None if pos_weight is None else pos_weight._data
     return _BCEWithLogits.apply(x, t, w, pw, reduction)
+
+
+# ======================================================================================
+# Convolutional-network ops: convolution, pooling, normalisation, padding, embedding
+# (the arithmetic lives in ``_ops/``; these are the ``F.`` names torch scripts call)
+# ======================================================================================
+from .._ops.conv import conv1d, conv2d  # noqa: E402
+from .._ops.pooling import max_pool2d, avg_pool2d, adaptive_avg_pool2d  # noqa: E402
+from .._ops.normalization import batch_norm, layer_norm  # noqa: E402
+from .._ops.padding import pad  # noqa: E402
+from .._ops import scatter as _scatter  # noqa: E402
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    """``F.max_pool2d(..., return_indices=True)``: the values and the flat input index of each maximum."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels: one Bernoulli draw per ``(sample, channel)`` plane.
+
+    torch draws a noise tensor of shape ``(N, C, 1, 1)`` with ``bernoulli_(1 - p)``,
+    divides it by ``1 - p`` and multiplies the input by it, so with the same seed the
+    same channels are dropped here. A 3-d input is treated as ``(N, C, L)`` (channel-wise
+    1-d dropout), with torch's warning.
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    x = _operand(input)
+    nd = x._data.ndim
+    if nd not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if nd == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+                      "switch to using dropout1d instead.", stacklevel=2)
+    if not training or p == 0 or x._data.size == 0:
+        return input
+    if nd < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    dt = x._data.dtype
+    if p == 1:
+        noise = np.zeros((), dtype=dt)
+    else:
+        from .._ops.sampling import _gen
+        noise = _gen(None)._bernoulli(1 - p, x._data.shape[:2] + (1,) * (nd - 2), dt)
+        noise /= dt.type(1 - p)
+    out = _Dropout.apply(x, noise)
+    return input.copy_(out) if inplace else out
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Look up rows of ``weight`` (``nn.Embedding``'s forward).
+
+    A negative ``padding_idx`` counts from the end; that row gets no gradient. With
+    ``max_norm``, every row that is looked up and whose ``norm_type``-norm exceeds
+    ``max_norm`` is first rescaled *in place* to norm ``max_norm`` (torch scales by
+    ``max_norm / (norm + 1e-7)``), outside autograd.
+    """
+    n = weight._data.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -n:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = n + padding_idx
+    else:
+        padding_idx = -1
+    if max_norm is not None:
+        idx = np.unique(_operand(input)._data.reshape(-1))
+        rows = weight._data[idx]
+        norms = np.linalg.norm(rows, ord=norm_type, axis=1) if norm_type != 2 else np.sqrt((rows * rows).sum(1))
+        big = norms > max_norm
+        if big.any():
+            scale = (max_norm / (norms[big] + 1e-7)).astype(rows.dtype)
+            weight._data[idx[big]] = rows[big] * scale[:, None]
+            weight._version += 1
+    return _scatter.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+# ======================================================================================
+# Robust regression losses and KL divergence
+# ======================================================================================
+class _RobustPairLoss(Function):
+    """smooth_l1_loss and huber_loss: quadratic for small ``|d|``, linear beyond ``t``.
+
+    With ``d = input - target``, ``z = |d|`` and threshold ``t`` (``beta`` / ``delta``)::
+
+        smooth_l1: 0.5 z^2 / t  if z < t  else  z - 0.5 t        (slope 1 outside)
+        huber:     0.5 z^2      if z < t  else  t (z - 0.5 t)     (slope t outside)
+
+    so ``huber = t * smooth_l1`` for ``t > 0``. Backward: ``d / t`` (``d``) inside, the
+    clipped slope ``+-1`` (``+-t``) outside.
+    """
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, t, kind, thr, reduction):
+        d = x - t
+        z = np.abs(d)
+        f = d.dtype.type
+        if kind == "huber":
+            loss = np.where(z < thr, f(0.5) * z * z, f(thr) * (z - f(0.5) * f(thr)))
+        else:
+            loss = np.where(z < thr, f(0.5) * z * z / f(thr), z - f(0.5) * f(thr))
+        ctx.kind, ctx.thr, ctx.reduction, ctx.shapes, ctx.n = kind, thr, reduction, (x.shape, t.shape), d.size
+        ctx.save_for_backward(d)
+        return _reduce(loss.astype(d.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        d, = ctx.saved_tensors
+        f, thr = d.dtype.type, ctx.thr
+        slope = f(thr) if ctx.kind == "huber" else f(1)
+        inner = d if ctx.kind == "huber" else d / f(thr)
+        gd = np.where(d <= -thr, -slope, np.where(d >= thr, slope, inner)) * _upstream(g, ctx.reduction, ctx.n)
+        gd = gd.astype(d.dtype, copy=False)
+        sx, st = ctx.shapes
+        gx = unbroadcast(gd, sx) if ctx.needs_input_grad[0] else None
+        gt = -unbroadcast(gd, st) if ctx.needs_input_grad[1] else None
+        return gx, gt, None, None, None
+
+    def name(self):
+        return "HuberLossBackward0" if self.kind == "huber" else "SmoothL1LossBackward0"
+
+
+def _robust(kind, input, target, thr, reduction):
+    x, t = _operand(input), _operand(target)
+    _warn_size(x, t)
+    _broadcast_shape(x._data.shape, t._data.shape)
+    x, t = promote(x, t)
+    return _RobustPairLoss.apply(x, t, kind, thr, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = input - target``).
+
+    ``beta=0`` is exactly ``l1_loss``, as in torch.
+    """
+    reduction = _check_reduction(reduction, size_average, reduce)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    return _robust("smooth_l1", input, target, beta, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
+
+    With ``weight`` (same shape as ``input``) the elementwise loss is multiplied by it
+    before the reduction, as torch does (then the last node is ``MeanBackward0``...).
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is None:
+        return _robust("huber", input, target, delta, reduction)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    loss = _robust("huber", input, target, delta, "none") * weight
+    if reduction == "none":
+        return loss
+    return loss.mean() if reduction == "mean" else loss.sum()
+
+
+class _KLDiv(Function):
+    """Pointwise KL divergence with ``input`` = log-probabilities ``x`` and target ``t``::
+
+        log_target=False:  t * log(t) - t * x     (0 where t == 0, as torch's xlogy)
+        log_target=True:   exp(t) * (t - x)
+
+    Backward: ``dx = -t`` (``-exp(t)``); ``dt = log(t) + 1 - x`` (``exp(t) (t - x + 1)``).
+    At ``t == 0`` torch's ``dt`` is NaN (from ``t / t`` in xlogy's derivative); so is ours.
+    """
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, t, reduction, log_target):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if log_target:
+                loss = np.exp(t) * (t - x)
+            else:
+                tlogt = np.where(t == 0, t.dtype.type(0), t * np.log(t))
+                loss = tlogt - t * x
+        ctx.save_for_backward(x, t)
+        ctx.reduction, ctx.log_target, ctx.n = reduction, log_target, loss.size
+        if reduction == "batchmean":
+            total = loss.sum(dtype=loss.dtype)
+            return np.asarray(total / loss.dtype.type(x.shape[0])) if x.ndim else np.asarray(total)
+        return _reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        if ctx.reduction == "batchmean":
+            s = g / g.dtype.type(x.shape[0]) if x.ndim else g
+        else:
+            s = _upstream(g, ctx.reduction, ctx.n)
+        gx = gt = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if ctx.needs_input_grad[0]:
+                gx = ((-np.exp(t) if ctx.log_target else -t) * s).astype(x.dtype, copy=False)
+            if ctx.needs_input_grad[1]:
+                if ctx.log_target:
+                    d = np.exp(t) * (t - x) + np.exp(t)
+                else:
+                    d = np.where(t != 0, np.log(t), t.dtype.type(0)) + t / t - x
+                gt = (d * s).astype(t.dtype, copy=False)
+        return gx, gt, None, None
+
+    def name(self):
+        return {"mean": "MeanBackward0", "sum": "SumBackward0", "batchmean": "DivBackward0",
+                "none": "MulBackward0" if self.log_target else "SubBackward0"}[self.reduction]
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL divergence ``sum t (log t - x)`` between target ``t`` and log-probabilities ``input``.
+
+    ``reduction='batchmean'`` (sum over everything divided by the batch size) is the
+    mathematical KL divergence; ``'mean'`` divides by the number of elements and warns,
+    exactly as torch does.
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    x, t = promote(_operand(input), _operand(target))
+    return _KLDiv.apply(x, t, reduction, log_target)
+
+
+__all__ += ["conv1d", "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d",
+            "batch_norm", "layer_norm", "pad", "dropout2d", "embedding", "smooth_l1_loss", "huber_loss", "kl_div"]

@@ -13,9 +13,8 @@ torchvision splits this into ``transforms/transforms.py`` (the classes) and
 The rules below (which inputs are scaled, which dtypes come out, which errors are raised)
 are torchvision's, checked against it in ``tests/test_vision.py``.
 
-Where we differ: torchvision's ``Normalize`` is an ``nn.Module`` (so it can sit inside a
-model); ours is a plain callable with a ``forward`` method, which is all a dataset needs.
-PIL is never imported here: an object is treated as a PIL image only when PIL is already
+As in torchvision, ``Normalize`` is an ``nn.Module`` (so it can also sit inside a model)
+and the other three are plain callables. PIL is never imported here: an object is treated as a PIL image only when PIL is already
 loaded and the object is an instance of ``PIL.Image.Image``.
 """
 import sys
@@ -25,6 +24,7 @@ import numpy as np
 from .._dtype import get_default_dtype
 from .._ops.creation import as_tensor, from_numpy
 from .._tensor import Tensor
+from ..nn.modules.module import Module
 
 __all__ = ["Compose", "ToTensor", "Lambda", "Normalize", "to_tensor", "normalize"]
 
@@ -148,7 +148,7 @@ class Lambda:
         return f"{type(self).__name__}()"
 
 
-class Normalize:
+class Normalize(Module):
     """Per-channel ``output[c] = (input[c] - mean[c]) / std[c]`` on a float tensor image.
 
     Args:
@@ -160,15 +160,13 @@ class Normalize:
     """
 
     def __init__(self, mean, std, inplace=False):
+        super().__init__()
         self.mean = mean
         self.std = std
         self.inplace = inplace
 
     def forward(self, tensor):
         return normalize(tensor, self.mean, self.std, self.inplace)
-
-    def __call__(self, tensor):
-        return self.forward(tensor)
 
     def __repr__(self):
         return f"{type(self).__name__}(mean={self.mean}, std={self.std})"

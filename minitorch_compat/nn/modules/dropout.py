@@ -2,7 +2,7 @@
 from .. import functional as F
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout2d"]
 
 
 class Dropout(Module):
@@ -25,3 +25,16 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """During training, zero whole channels: each ``(sample, channel)`` plane of an
+    ``(N, C, H, W)`` input is dropped with probability ``p`` (and the kept ones scaled by
+    ``1 / (1 - p)``). Adjacent pixels are strongly correlated, so dropping single pixels
+    regularises little; dropping feature maps does (Tompson et al., 2015).
+
+    One Bernoulli draw per plane through the torch-exact generator (see ``F.dropout2d``).
+    """
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)
