@@ -12,7 +12,8 @@ cross-entropy gradient, the three matmul backward passes, the SGD update): it is
 floor any NumPy-based framework can reach, so ``minitorch/numpy`` is our overhead.
 
 Run: ``python -m benchmarks.bench_training`` (``--quick``: fewer samples and repeats;
-``--samples N``: data set size, at most 60000).
+``--samples N``: data set size, at most 60000; ``--threads N``: limit both torch and
+NumPy's BLAS to N threads, which makes numbers on a busy machine far more stable).
 """
 import sys
 
@@ -100,6 +101,15 @@ def main(argv=()):
     if "--samples" in argv:
         n = min(int(argv[list(argv).index("--samples") + 1]), 60000)
     repeats = 3 if quick else 5
+    limiter = None
+    if "--threads" in argv:
+        n_threads = int(argv[list(argv).index("--threads") + 1])
+        torch.set_num_threads(n_threads)
+        try:
+            from threadpoolctl import threadpool_limits
+            limiter = threadpool_limits(n_threads, user_api="blas")
+        except ImportError:
+            print("threadpoolctl is not installed: NumPy's BLAS thread count is unchanged")
     threads = match_threads()
     X, y = make_data(n)
     torch.manual_seed(0)
@@ -120,6 +130,8 @@ def main(argv=()):
         print(f"{name:<18} {fmt_time(t):>12} {fmt_time(t / steps):>12} {t / t_torch:9.2f}")
     print(f"ratio minitorch/torch: {t_ours / t_torch:.2f} (target <= 1.00); "
           f"minitorch/numpy: {t_ours / t_np:.2f}; numpy/torch: {t_np / t_torch:.2f}")
+    if limiter is not None:
+        limiter.restore_original_limits()
     return t_torch, t_ours, t_np
 
 

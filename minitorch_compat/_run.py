@@ -5,7 +5,9 @@ How it works, in three pieces:
 1. **An import hook.** :class:`_AliasFinder` sits first on ``sys.meta_path`` and answers
    for every module named ``torch``, ``torch.*``, ``torchvision`` or ``torchvision.*``.
    It maps the name onto ours (``torch.nn`` -> ``minitorch_compat.nn``,
-   ``torchvision.transforms`` -> ``minitorch_compat.vision.transforms``), imports that,
+   ``torchvision.transforms`` -> ``minitorch_compat.vision.transforms``; and
+   ``torchvision.transforms.functional``, whose two functions live in that same file),
+   imports that,
    and hands Python an *alias module* for it. So ``import torch``,
    ``from torch.utils.data import DataLoader`` and ``from torchvision import datasets``
    all work without touching the script.
@@ -45,8 +47,14 @@ import types
 _PREFIXES = [("torchvision", "minitorch_compat.vision"), ("torch", "minitorch_compat")]
 
 
+# torchvision modules whose names live in one of our files under another name.
+_MOVED = {"torchvision.transforms.functional": "minitorch_compat.vision.transforms"}
+
+
 def _real_name(alias):
     """'torch.nn' -> 'minitorch_compat.nn'; None for names that are not torch's."""
+    if alias in _MOVED:
+        return _MOVED[alias]
     for public, ours in _PREFIXES:
         if alias == public or alias.startswith(public + "."):
             return ours + alias[len(public):]
@@ -83,8 +91,9 @@ class _AliasModule(types.ModuleType):
     def __init__(self, alias, real):
         super().__init__(alias, real.__doc__)
         self.__dict__["__minitorch_module__"] = real
-        if hasattr(real, "__path__"):
-            self.__dict__["__path__"] = []  # a package, so ``import torch.x.y`` can recurse
+        # Every alias is a package, so ``import torch.x.y`` always reaches our finder (which
+        # names what is missing) even where our module is a plain file.
+        self.__dict__["__path__"] = []
 
     def __getattr__(self, name):  # only called when ``name`` is not in our own __dict__
         real = self.__dict__["__minitorch_module__"]
@@ -147,7 +156,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
                 # ModuleNotFoundError whose name is ``pkg.x``, and we want the clear message.
                 raise MissingModule(_unsupported(fullname)) from None
             raise
-        spec = importlib.util.spec_from_loader(fullname, _AliasLoader(real), is_package=hasattr(real, "__path__"))
+        spec = importlib.util.spec_from_loader(fullname, _AliasLoader(real), is_package=True)
         if getattr(real, "__file__", None):  # so the alias prints as "<module 'torch' from '.../minitorch_compat/...'>"
             spec.origin, spec.has_location = real.__file__, True
         return spec

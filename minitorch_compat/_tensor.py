@@ -227,7 +227,7 @@ class Tensor:
                 raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
             return
         if flag and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -323,9 +323,13 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self):
@@ -517,7 +521,7 @@ class Tensor:
     def lerp_(self, end, weight): return _I.inplace(self, _P.lerp, end, weight)
     def masked_fill_(self, mask, value): return _I.inplace(self, _S.masked_fill, mask, value)
     def copy_(self, src, non_blocking=False): return _I.copy_(self, src)
-    def zero_(self): return _I.fill_(self, 0)
+    def zero_(self): return _I.zero_(self)
     def fill_(self, value): return _I.fill_(self, value)
     def uniform_(self, a=0.0, b=1.0, *, generator=None): return _R.uniform_(self, a, b, generator=generator)
     def normal_(self, mean=0.0, std=1.0, *, generator=None): return _R.normal_(self, mean, std, generator=generator)
@@ -672,6 +676,20 @@ def _wrap_dim(dim, ndim):
     if not lo <= dim <= hi:
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
     return dim + ndim if dim < 0 else dim
+
+
+def _broadcast_error(shapes):
+    """torch's RuntimeError for shapes that do not broadcast (the rightmost clash is named),
+    or None when they do. Used to translate NumPy's ValueError."""
+    cur = ()
+    for nxt in shapes:
+        n = max(len(cur), len(nxt))
+        a, b = (1,) * (n - len(cur)) + tuple(cur), (1,) * (n - len(nxt)) + tuple(nxt)
+        for i in range(n - 1, -1, -1):
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                return RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at non-singleton dimension {i}")
+        cur = tuple(max(x, y) if min(x, y) != 0 else 0 for x, y in zip(a, b))
+    return None
 
 
 def _size_args(args):

@@ -274,6 +274,8 @@ def _storage_view(arr):
     ``arr`` cannot be described that way (negative or odd strides, a dtype
     reinterpretation), its own contiguous copy becomes its storage.
     """
+    if not arr.dtype.isnative:  # e.g. from_numpy of a big-endian array: store native bytes
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     item = arr.itemsize
     root = arr
     while isinstance(root.base, np.ndarray):

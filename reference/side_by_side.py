@@ -215,7 +215,6 @@ def plot(path, ours, theirs, steps_per_epoch, title):
         for ax in (top, bottom):
             ax.axvline(epoch_end - 0.5, color="lightgrey", linewidth=0.8)
     fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
@@ -223,12 +222,16 @@ def plot(path, ours, theirs, steps_per_epoch, title):
 def run(args, out=print):
     """The whole job; returns True when the engines agree (see the module docstring)."""
     from reference import pipeline
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"--out {args.out}: cannot create its folder ({e.strerror})") from None
     ours_engine, torch_engine = _engines(args)
     runs = []
     for engine in (ours_engine, torch_engine):  # ours first: it gives the clearer message on missing files
         try:
             runs.append(pipeline.setup(engine, args.dataset, args.root, args.batch_size, args.lr, args.seed))
-        except (RuntimeError, FileNotFoundError) as e:
+        except (RuntimeError, OSError, ValueError) as e:  # missing, unreadable or corrupt files
             raise UsageError(f"{args.dataset}: {e}") from None
     ours, theirs = runs
     n_train, n_test = len(ours.train_dataloader.dataset), len(ours.test_dataloader.dataset)

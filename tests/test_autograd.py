@@ -607,3 +607,51 @@ def test_tiny_mlp_step_matches_torch():
         return loss.detach(), w1.detach(), w2.detach(), bias.detach()
     for o, t in zip(fn(mt), fn(torch)):
         assert_close(o, t)
+
+
+# ---------------------------------------------------------------------------- repr of results
+
+REPR_CASES = [
+    "x + 1", "x - y", "2 - x", "x * y", "x / 2", "2 / x", "x ** 2", "x ** y", "2 ** x", "-x", "x.sum()", "x.sum(0)",
+    "x.mean()", "x.mean(1)", "x.max()", "x.max(0).values", "x.min(1)[0]", "x.amax(0)", "x.var()", "x.std(1)",
+    "x @ y.t()", "x[0] @ y[0]", "x @ y[0]", "x.mm(y.t())", "x.unsqueeze(0).bmm(y.t().unsqueeze(0))",
+    "x.view(3, 2)", "x.reshape(-1)", "x.t().reshape(-1)", "x.flatten()", "x.unsqueeze(1)", "x.unsqueeze(0).squeeze()",
+    "x.unsqueeze(0).squeeze(0)", "x.t()", "x.T", "x.transpose(0, 1)", "x.permute(1, 0)", "x.expand(2, 2, 3)",
+    "x[0]", "x[:, 1:]", "x[[0, 1, 0]]", "x[x > 0]", "x.exp()", "x.log()", "x.sqrt()", "x.abs()", "x.clamp(0, 1)",
+    "x.clamp(min=y)", "x.relu()", "x.sigmoid()", "x.tanh()", "T.softmax(x, 1)", "T.log_softmax(x, 0)",
+    "T.where(x > 0, x, y)", "T.cat([x, y])", "T.stack([x, y])", "x.split(1)[1]", "x.split([1, 1])[0]",
+    "x.chunk(3, 1)[2]", "x.unbind()[1]", "x.clone()", "x.double()", "T.maximum(x, y)", "x.prod()",
+    "(x * 1).add_(1)", "(x * 1).mul_(y)", "(x * 1).clamp_(0, 1)", "(x * 1).zero_()", "x.detach()",
+    "(x * 1).fill_(2.0)", "(x * 1).fill_(y.sum())", "(x * 1).copy_(y)", "(x * 1).sub_(y)", "(x * 1).div_(2)",
+    "_setitem(x * 1, 0, 5.0)", "_setitem(x * 1, x > 0, y[x > 0])",
+    "T.tensor([1.5, 2.0], dtype=T.float64, requires_grad=True)", "T.ones(2, 2).long()", "x.sum() > 0",
+]
+
+
+@pytest.mark.parametrize("expr", REPR_CASES)
+def test_repr_with_grad_fn(expr):
+    def build(T):
+        x = T.tensor([[0.5, -1.25, 2.0], [3.0, -0.5, 1.0]], requires_grad=True)
+        y = T.tensor([[1.5, 0.25, -2.0], [1.0, 2.0, -1.0]], requires_grad=True)
+        return eval(expr, {"T": T, "x": x, "y": y, "_setitem": _setitem_returning})
+    ours, theirs = build(mt), build(torch)
+    if isinstance(theirs, torch.Tensor):
+        assert repr(ours) == repr(theirs)
+        if theirs.grad_fn is not None:
+            assert ours.grad_fn.name() == theirs.grad_fn.name()
+    else:
+        assert repr(ours) == repr(theirs)
+
+
+def _setitem_returning(t, key, value):
+    t[key] = value
+    return t
+
+
+def test_repr_after_backward_keeps_names():
+    for T in (torch, mt):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        ys = [x ** 2, x ** x, x @ x, x.max(), x.unsqueeze(0) @ x.unsqueeze(1)]
+        sum(y.sum() for y in ys).backward()
+        assert [y.grad_fn.name() for y in ys] == ["PowBackward0", "PowBackward1", "DotBackward0", "MaxBackward1",
+                                                  "MmBackward0"], T

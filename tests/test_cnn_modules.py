@@ -246,7 +246,8 @@ def test_embedding_module(seed, num, dim, padding_idx):
 @given(st.lists(st.integers(1, 4), min_size=2, max_size=4), st.booleans(), st.booleans(), st.data())
 def test_layernorm_and_pooling_modules(shape, affine, bias, data):
     x = data.draw(arrays(np.float32, tuple(shape)))
-    assume(np.all(x.reshape(-1, shape[-1]).std(axis=1) > 1e-3) and shape[-1] > 1)
+    # (two elements normalise to exactly +-1: their gradient is only rounding noise)
+    assume(np.all(x.reshape(-1, shape[-1]).std(axis=1) > 1e-3) and shape[-1] > 2)
     check_op(lambda T, x: T.nn.LayerNorm(shape[-1], elementwise_affine=affine, bias=bias)(x), x)
     img = data.draw(arrays(np.float32, (2, 3, 5, 6)))
     raises_like(lambda T, x: T.nn.LayerNorm(shape[-1])(x), x.astype(np.float64))   # mixed dtypes

@@ -190,7 +190,8 @@ def test_layer_norm(shape, k, affine, dt, data):
     k = min(k, len(shape))
     x = data.draw(arrays(dt, tuple(shape)))
     norm = tuple(shape[len(shape) - k:])
-    assume(np.prod(norm) > 1 and np.all(x.reshape(-1, int(np.prod(norm))).std(axis=1) > 1e-3))
+    # two elements normalise to exactly +-1: the gradient is then only rounding noise
+    assume(np.prod(norm) > 2 and np.all(x.reshape(-1, int(np.prod(norm))).std(axis=1) > 1e-3))
     w = data.draw(arrays(dt, norm)) if affine else None
     b = data.draw(arrays(dt, norm)) if affine else None
     check_op(lambda T, x, w, b: F(T).layer_norm(x, norm, w, b, 1e-5), x, w, b)

@@ -5,8 +5,10 @@ Trajectories: the same parameters receive the same gradient sequence in both lib
 to 1e-12 relative, float32 to 2e-6 relative to the tensor's largest magnitude. (torch's
 kernels fuse ``p + alpha * g`` into one FMA rounding where NumPy rounds twice, so single
 float32 elements differ by an ulp of the operands; near a zero crossing that is a large
-*relative* error of the element, hence the tensor-scale tolerance.) Structures: ``param_groups``, ``state_dict()``, ``repr``, argument errors and
-scheduler learning-rate sequences are compared with torch's directly.
+*relative* error of the element, hence the tensor-scale tolerance.)
+
+Structures -- ``param_groups``, ``state_dict()``, ``repr``, argument errors, scheduler
+learning-rate sequences -- are compared with torch's directly.
 """
 import copy
 import warnings

@@ -163,6 +163,8 @@ def test_alias_modules_in_process():
         "from torch.utils.data import DataLoader\n"
         "assert torch.Tensor is mt.Tensor and F.relu is mt.nn.functional.relu\n"
         "assert DataLoader is mt.utils.data.DataLoader and T.ToTensor is mt.vision.transforms.ToTensor\n"
+        "import torchvision.transforms.functional as TF, torch.optim as optim\n"
+        "assert TF.to_tensor is mt.vision.transforms.to_tensor and optim.SGD is mt.optim.SGD\n"
         "torch.backends.cudnn.deterministic = True\n"
         "assert mt.backends.cudnn.deterministic is True\n"
         "assert not hasattr(torch, 'no_such_api') and 'tensor' in dir(torch)\n"

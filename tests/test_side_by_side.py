@@ -107,7 +107,7 @@ def test_checkpoint_round_trip(tmp_path):
 # ----------------------------------------------------------------------------- the CLI
 
 def test_cli_digits(tmp_path, capsys):
-    png = tmp_path / "plot.png"
+    png = tmp_path / "new_folder" / "plot.png"
     assert side_by_side.main(["--epochs", "1", "--out", str(png), "--no-progress", "--seed", "5"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("quickstart MLP on digits (1437 training / 360 test images)")

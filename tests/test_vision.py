@@ -102,6 +102,12 @@ def test_compose_lambda_repr_and_order():
     arr = np.arange(12, dtype=np.uint8).reshape(3, 4) * 20
     assert_same(ours(arr), theirs(arr))
     same_error(lambda: transforms.Lambda(3), lambda: tvt.Lambda(3))
+    # Normalize is a Module in both, so it can also sit inside a model
+    assert isinstance(tvt.Normalize(0, 1), torch.nn.Module)
+    assert isinstance(transforms.Normalize(0, 1), mt.nn.Module)
+    x = np.ones((1, 2, 2), np.float32)
+    assert_same(mt.nn.Sequential(transforms.Normalize(0.5, 2.0))(mt.from_numpy(x)),
+                torch.nn.Sequential(tvt.Normalize(0.5, 2.0))(torch.from_numpy(x)))
 
 
 # ----------------------------------------------------------------------------- IDX files and datasets

@@ -58,7 +58,7 @@ def _prepare(input, dim, dtype, name):
     if dtype is not None:
         x = x.to(dtype)
     elif x._data.dtype.kind not in "fc":
-        raise RuntimeError(f"\"{name}_lastdim_kernel_impl\" not implemented for '{_LONG.get(x.dtype._name, x.dtype._name)}'")
+        raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for '{_LONG.get(x.dtype._name, x.dtype._name)}'")
     if dim is None:
         dim = _softmax_dim(x._data.ndim, name)
     d = _wrap_dim(dim, x._data.ndim) if x._data.ndim else None

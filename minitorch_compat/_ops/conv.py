@@ -10,10 +10,11 @@ compute the same sums. Here:
   Channels-last matters: the innermost run of each patch row is ``C/groups`` contiguous
   numbers, so that copy streams through memory. One BLAS product with the weight matrix
   (per group) does all the arithmetic.
-* backward: ``dW = cols^T @ dY`` and ``db = sum(dY)``; for ``dX``, ``dY @ W^T`` gives the
-  gradient of every patch, and "col2im" adds each patch gradient back where the patch
-  came from: a loop over the ``kh*kw`` kernel offsets, each one strided add of a whole
-  slab (never a loop over pixels or channels).
+* backward: ``dW = cols^T @ dY`` and ``db = sum(dY)``; for ``dX``, ``W @ dY^T`` gives the
+  gradient of every patch (laid out offset-major, so each kernel offset's slab is one
+  contiguous block), and "col2im" adds each slab back where its patches came from: a
+  loop over the ``kh*kw`` kernel offsets, each one strided add of a whole slab (never a
+  loop over pixels or channels).
 
 Where we differ: torch may pick a different algorithm (and summation order) per shape, so
 float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
@@ -56,13 +57,17 @@ class Conv2d(Function):
         # weight as (g, kh*kw*cg, O/g), rows in the same (i, j, c') order as cols
         wmat = w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1).reshape(groups, kh * kw * cg, og)
         out = np.matmul(cols.transpose(1, 0, 2), wmat)                 # (g, N*OH*OW, O/g)
-        out = out.reshape(groups, n, oh, ow, og).transpose(1, 0, 4, 2, 3).reshape(n, o, oh, ow)
-        if b is not None:
-            out = out + b.reshape(1, o, 1, 1)                           # also makes it contiguous
+        out = out.reshape(groups, n, oh, ow, og).transpose(1, 0, 4, 2, 3)  # NCHW view, grouped
+        # one pass: back to NCHW memory order, with the bias added on the way
+        y = np.empty((n, o, oh, ow), dtype=out.dtype)
+        if b is None:
+            np.copyto(y.reshape(n, groups, og, oh, ow), out)
+        else:
+            np.add(out, b.reshape(1, groups, og, 1, 1), out=y.reshape(n, groups, og, oh, ow))
         ctx.save_for_backward(cols, wmat)
         ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups, oh, ow)
         ctx.has_bias = b is not None
-        return np.ascontiguousarray(out)
+        return y
 
     @staticmethod
     def backward(ctx, g):
@@ -79,15 +84,19 @@ class Conv2d(Function):
         if ctx.has_bias and ctx.needs_input_grad[2]:
             gb = g.sum(axis=(0, 2, 3))
         if ctx.needs_input_grad[0]:
-            # gradient of every patch, then col2im: add each kernel offset's slab back
-            gcols = np.matmul(gm, wmat.transpose(0, 2, 1)).reshape(groups, n, oh, ow, kh, kw, cg)
-            gxp = np.zeros((n, h + 2 * ph, wd + 2 * pw, groups, cg), dtype=g.dtype)
+            # gradient of every patch, computed transposed so that each kernel offset's
+            # slab is a contiguous (C/g, N, OH, OW) block: (g, kh*kw*cg, N*OH*OW)
+            gcols = np.matmul(wmat, gm.transpose(0, 2, 1)).reshape(groups, kh, kw, cg, n, oh, ow)
+            # col2im: add each kernel offset's slab back where its patches came from,
+            # into a channel-first (C, N, H+2ph, W+2pw) buffer
+            gxp = np.zeros((groups, cg, n, h + 2 * ph, wd + 2 * pw), dtype=g.dtype)
             for i in range(kh):
                 for j in range(kw):
                     rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
                     colsl = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                    gxp[:, rows, colsl] += gcols[:, :, :, :, i, j].transpose(1, 2, 3, 0, 4)
-            gx = np.ascontiguousarray(gxp[:, ph:ph + h, pw:pw + wd].reshape(n, h, wd, c).transpose(0, 3, 1, 2))
+                    gxp[:, :, :, rows, colsl] += gcols[:, i, j]
+            gxp = gxp.reshape(c, n, h + 2 * ph, wd + 2 * pw)[:, :, ph:ph + h, pw:pw + wd]
+            gx = np.ascontiguousarray(gxp.transpose(1, 0, 2, 3))
         return gx, gw, gb, None, None, None, None
 
 

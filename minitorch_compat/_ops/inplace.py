@@ -18,11 +18,31 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
 def check_inplace(t):
-    if _state.enabled and t._requires_grad and t.grad_fn is None:
-        raise RuntimeError(_LEAF)
+    if _state.enabled and t._requires_grad:
+        if t.grad_fn is None:
+            raise RuntimeError(_LEAF)
+        if _viewed_leaf(t) is not None:
+            raise RuntimeError(_VIEW_LEAF)
+
+
+def _viewed_leaf(t):
+    """The leaf requiring grad that ``t`` is a view of, if any. torch records each view's
+    ``_base``; here the chain of first inputs is followed up to a leaf, and NumPy's memory
+    overlap test decides whether ``t`` still looks at that leaf's storage."""
+    node = t.grad_fn
+    for _ in range(32):
+        edge = node._next[0] if node._next else None
+        if edge is None:
+            return None
+        target = edge[0]
+        if isinstance(target, Tensor):
+            return target if np.may_share_memory(target._data, t._data) else None
+        node = target
+    return None
 
 
 def _can_cast(src, dst):
@@ -66,16 +86,21 @@ _NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "L
          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
-def fill_(self, value):
-    value = value.item() if isinstance(value, Tensor) and not value._requires_grad else value
+def fill_(self, value, _node="FillBackward2"):
+    if isinstance(value, Tensor) and not value._requires_grad:
+        value, _node = value.item(), "FillBackward3" if _node == "FillBackward2" else _node
     if isinstance(value, Tensor):
-        return inplace(self, lambda x, v: _Fill.apply(x, v), value)
+        return inplace(self, lambda x, v: _Fill.apply(x, v, "FillBackward3"), value)
     check_inplace(self)
     if self._requires_grad and _state.enabled:
-        return inplace(self, lambda x: _Fill.apply(x, value))
+        return inplace(self, lambda x: _Fill.apply(x, value, _node))
     self._data.fill(value)
     self._version += 1
     return self
+
+
+def zero_(self):
+    return fill_(self, 0, "ZeroBackward0")
 
 
 def copy_(self, src):
@@ -95,20 +120,24 @@ from .pointwise import unbroadcast  # noqa: E402
 
 
 class _Fill(Function):
-    _raw, _backward_name = True, "FillBackward0"
+    """``x.fill_(v)`` / ``x.zero_()``: the gradient stops at x; a tensor ``v`` gets the sum."""
+    _raw = True
+
+    def name(self):
+        return self._backward_name
 
     @staticmethod
-    def forward(ctx, x, value):
-        ctx.v_shape = np.shape(value)
+    def forward(ctx, x, value, name):
+        ctx.v_shape, ctx._backward_name = np.shape(value), name
         return np.full_like(x, value)
 
     @staticmethod
     def backward(ctx, g):
-        return np.zeros_like(g), (g.sum() if ctx.needs_input_grad[1] else None)
+        return np.zeros_like(g), (g.sum() if ctx.needs_input_grad[1] else None), None
 
 
 class _Copy(Function):
-    _raw, _backward_name = True, "CopyBackwards"
+    _raw, _backward_name = True, "torch::autograd::CopyBackwards"
 
     @staticmethod
     def forward(ctx, x, src):

@@ -7,7 +7,7 @@ torch does not promote dtypes in matrix products: mixed dtypes are an error.
 """
 import numpy as np
 
-from .._tensor import _wrap
+from .._tensor import _wrap, _broadcast_error
 from ..autograd.function import Function
 from .pointwise import unbroadcast, _operand
 
@@ -65,6 +65,7 @@ class Bmm(MatMul):
 
 
 def _check(a, b, what):
+    """matmul's argument checks, with the message torch gives for each way of failing."""
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_word(a)} != {_word(b)}")
     sa, sb = a._data.shape, b._data.shape
@@ -72,14 +73,22 @@ def _check(a, b, what):
         raise RuntimeError(f"both arguments to {what} need to be at least 1D, but they are {a._data.ndim}D and {b._data.ndim}D")
     k_a = sa[-1]
     k_b = sb[0] if len(sb) == 1 else sb[-2]
-    if k_a != k_b:
-        if len(sa) == 1 and len(sb) == 1:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same number of elements, but got {sa[0]} and {sb[0]} elements respectively")
-        if len(sa) <= 2 and len(sb) <= 2:
-            m1 = "x".join(map(str, sa if len(sa) == 2 else (1,) + sa))
-            m2 = "x".join(map(str, sb if len(sb) == 2 else sb + (1,)))
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m1} and {m2})")
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{sb[0] if len(sb) > 2 else 1}, {k_a}] but got: [{sb[0] if len(sb) > 2 else 1}, {k_b}].")
+    if len(sa) > 2 or len(sb) > 2:
+        batch = (sa[:-2] if len(sa) > 2 else (), sb[:-2] if len(sb) > 2 else ())
+        err = _broadcast_error(batch)
+        if err is not None:
+            raise err
+    if k_a == k_b:
+        return
+    rows = int(np.prod(sa[:-1]))
+    if len(sa) == 1 and len(sb) == 1:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the same number of elements, but got {sa[0]} and {sb[0]} elements respectively")
+    if len(sb) == 1:  # matrix (or folded batch) @ vector
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({k_b})")
+    if len(sb) == 2:  # vector/matrix/folded batch @ matrix
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {k_b}x{sb[-1]})")
+    n_batch = int(np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])))
+    raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n_batch}, {k_a}] but got: [{n_batch}, {k_b}].")
 
 
 _SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",

@@ -9,8 +9,9 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import result_type, _scalar_dtype
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, _broadcast_error
 from ..autograd.function import Function
+from ..autograd.grad_mode import _state
 
 
 def unbroadcast(grad, shape):
@@ -280,9 +281,10 @@ def div(input, other, *, rounding_mode=None, out=None):
             q = np.floor_divide(_data(a), _data(b))
             if rounding_mode == "trunc":  # floor and trunc differ when the signs differ
                 q = np.where((q < 0) & (q * _data(b) != _data(a)), q + 1, q)
+        elif rounding_mode == "floor":  # Python's divmod rule, as torch: -1 // 0.01 == -101
+            q = np.floor_divide(_data(a), _data(b))
         else:
-            q = np.true_divide(_data(a), _data(b))
-            q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
+            q = np.trunc(np.true_divide(_data(a), _data(b)))
     return _out(_wrap(np.asarray(q, dtype=dt)), out)
 
 
@@ -309,7 +311,8 @@ def fmod(input, other, *, out=None):
 
 def pow(input, exponent, *, out=None):
     a, e = promote(input, exponent)
-    if isinstance(a, Tensor) and a._data.dtype.kind in "iu" and _is_scalar(e) and e < 0:
+    if (isinstance(a, Tensor) and a._data.dtype.kind in "iu" and not isinstance(e, Tensor)
+            and not isinstance(exponent, complex) and exponent < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if _result_np_dtype(a, e) == np.bool_:  # only bool_tensor ** True/False is defined
         if isinstance(a, Tensor) and not isinstance(e, Tensor):
@@ -331,7 +334,7 @@ def _out(result, out):
     """Write ``result`` into a user-given ``out=`` tensor, as torch's out= variants do."""
     if out is None:
         return result
-    if out._requires_grad and (result._requires_grad or out.grad_fn is None):
+    if result._requires_grad or out._requires_grad and _state.enabled:
         raise RuntimeError(f"{_caller()}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
     if out._data.shape == result._data.shape:
         out._data[...] = result._data
@@ -612,7 +615,13 @@ def where(condition, input=None, other=None, *, out=None):
 def _compare(np_fn):
     def op(input, other, *, out=None):
         a, b = promote(input, other)
-        return _out(_wrap(np.asarray(np_fn(_data(a), _data(b)))), out)
+        try:
+            return _out(_wrap(np.asarray(np_fn(_data(a), _data(b)))), out)
+        except ValueError:
+            err = _broadcast_error([np.shape(_data(a)), np.shape(_data(b))])
+            if err is None:
+                raise
+            raise err from None
     return op
 
 

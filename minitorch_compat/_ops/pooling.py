@@ -1,14 +1,16 @@
 """Pooling: ``max_pool2d``, ``avg_pool2d`` and ``adaptive_avg_pool2d``.
 
 Max and average pooling look at the same strided windows as convolution
-(``sliding_window_view``): max pooling keeps each window's largest value and remembers
-where it was (torch's ``return_indices``: the flat position ``h * W + w`` in the input), so
-the backward can send each gradient to exactly that element (``np.bincount`` adds them up
-when windows overlap). Adaptive average pooling is written as two small matrix products,
+(``sliding_window_view``). Max pooling scans the ``kh*kw`` window offsets in order, each
+one elementwise comparison over all windows at once, keeping each window's largest value
+and where it was (torch's ``return_indices``: the flat position ``h * W + w`` in the
+input, computed only when asked for); the backward sends each gradient to exactly that
+element (one strided write per window offset when the windows do not overlap,
+``np.bincount`` on the flat indices to add them up when they do). Adaptive average pooling is written as two small matrix products,
 ``A_h @ x @ A_w^T``, where row ``i`` of ``A_h`` marks the input rows of output row ``i``.
 """
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ..autograd.function import Function
 from .conv import _pair
@@ -41,29 +43,78 @@ class MaxPool2d(Function):
     _raw, _backward_name = True, "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
-    def forward(ctx, x, k, s, p, d, out_hw):
+    def forward(ctx, x, k, s, p, d, out_hw, return_indices):
         n, c, h, w = x.shape
-        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        win = _windows(x, k, s, p, d, out_hw, fill)
-        oh, ow = out_hw
-        flat = win.reshape(n, c, oh, ow, k[0] * k[1])
-        arg = np.argmax(flat, axis=-1)
-        values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        # window offset -> position in the unpadded input
-        rows = np.arange(oh)[:, None] * s[0] + (arg // k[1]) * d[0] - p[0]
-        cols = np.arange(ow)[None, :] * s[1] + (arg % k[1]) * d[1] - p[1]
-        indices = (rows * w + cols).astype(np.int64)
-        ctx.save_for_backward(indices)
-        ctx.shape, ctx.dtype = x.shape, x.dtype
-        return values, indices
+        floating = x.dtype.kind == "f"
+        win = _windows(x, k, s, p, d, out_hw, -np.inf if floating else np.iinfo(x.dtype).min)
+        # scan the window offsets in row-major order, as torch's kernel does: a value
+        # replaces the running maximum when it is larger, or NaN (so NaN propagates);
+        # ``arg`` keeps the offset number of each window's winner
+        values = win[..., 0, 0].copy()
+        arg = np.zeros(values.shape, dtype=np.int8 if k[0] * k[1] < 128 else np.int32)
+        for a in range(k[0]):
+            for b in range(k[1]):
+                if a == 0 and b == 0:
+                    continue
+                v = win[..., a, b]
+                better = v > values
+                if floating:
+                    better |= np.isnan(v)
+                np.maximum(values, v, out=values)
+                arg += better * arg.dtype.type(a * k[1] + b) - better * arg   # where(better, offset, arg)
+        ctx.geom = (x.shape, k, s, p, d, out_hw)
+        ctx.dtype = x.dtype
+        # non-overlapping windows inside the input: the backward needs only ``arg``
+        ctx.simple = (all(ss >= (kk - 1) * dd + 1 for ss, kk, dd in zip(s, k, d)) and p == (0, 0)
+                      and (out_hw[0] - 1) * s[0] + (k[0] - 1) * d[0] < h
+                      and (out_hw[1] - 1) * s[1] + (k[1] - 1) * d[1] < w)
+        indices = _flat_indices(ctx, arg) if (return_indices or not ctx.simple) else None
+        ctx.save_for_backward(arg, indices)
+        return (values, indices) if return_indices else values
 
     @staticmethod
     def backward(ctx, g, g_indices=None):
-        indices, = ctx.saved_tensors
-        n, c, h, w = ctx.shape
-        plane = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
-        gx = np.bincount((indices + plane).ravel(), weights=g.ravel(), minlength=n * c * h * w)
-        return gx.astype(ctx.dtype, copy=False).reshape(ctx.shape), None, None, None, None, None
+        arg, indices = ctx.saved_tensors
+        (n, c, h, w), k, s, p, d, out_hw = ctx.geom
+        if ctx.simple:   # each window owns its elements: write g at its winner, one pass per offset
+            gx = np.zeros((n, c, h, w), dtype=g.dtype)
+            view = as_strided(gx, (n, c) + tuple(out_hw) + tuple(k),
+                              gx.strides[:2] + (gx.strides[2] * s[0], gx.strides[3] * s[1],
+                                                gx.strides[2] * d[0], gx.strides[3] * d[1]))
+            for a in range(k[0]):
+                for b in range(k[1]):
+                    view[..., a, b] = g * (arg == a * k[1] + b)
+            return gx, None, None, None, None, None, None
+        flat = indices + (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
+        if getattr(ctx, "escaped", False):   # gradients of windows without any input element vanish
+            inside = (indices >= 0) & (indices < h * w)
+            flat, g = flat[inside], g[inside]
+        # overlapping windows (or padding): add up; np.bincount sums in float64
+        gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * h * w).astype(ctx.dtype, copy=False)
+        return gx.reshape(n, c, h, w), None, None, None, None, None, None
+
+
+def _flat_indices(ctx, arg):
+    """torch's ``return_indices``: the flat position ``row * W + col`` of each maximum."""
+    (n, c, h, w), k, s, p, d, (oh, ow) = ctx.geom
+    # index of the window's top-left corner + the chosen offset's
+    r0 = np.arange(oh, dtype=np.int64) * s[0] - p[0]
+    c0 = np.arange(ow, dtype=np.int64) * s[1] - p[1]
+    offsets = np.array([a * d[0] * w + b * d[1] for a in range(k[0]) for b in range(k[1])], dtype=np.int64)
+    indices = offsets[arg]
+    indices += r0[:, None] * w + c0[None, :]
+    if not ctx.simple:
+        rows = r0[:, None] + (arg // k[1]) * d[0]
+        cols = c0[None, :] + (arg % k[1]) * d[1]
+        outside = (rows < 0) | (cols < 0) | (rows >= h) | (cols >= w)
+        if outside.any():
+            # a window holding only -inf (or no input element at all): torch reports the
+            # first position its scan would visit, stepping the start inside by dilations
+            r1 = np.where(r0 < 0, r0 - (r0 // d[0]) * d[0], r0)
+            c1 = np.where(c0 < 0, c0 - (c0 // d[1]) * d[1], c0)
+            indices = np.where(outside, r1[:, None] * w + c1[None, :], indices)
+            ctx.escaped = True   # such an index may even lie outside the input
+    return indices
 
 
 def _pool_args(x, kernel_size, stride, padding, dilation, ceil_mode, name):
@@ -92,10 +143,13 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     unbatched = x._data.ndim == 3
     if unbatched:
         x = x.unsqueeze(0)
-    values, indices = MaxPool2d.apply(x, k, s, p, d, out)
+    if not return_indices:
+        values = MaxPool2d.apply(x, k, s, p, d, out, False)
+        return values.squeeze(0) if unbatched else values
+    values, indices = MaxPool2d.apply(x, k, s, p, d, out, True)
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
-    return (values, indices) if return_indices else values
+    return values, indices
 
 
 class AvgPool2d(Function):

@@ -268,7 +268,7 @@ def cat(tensors, dim=0, *, out=None):
     if isinstance(tensors, Tensor):
         raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     if len(tensors) == 0:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     tensors = _same_dtype(tensors)
     # torch skips legacy empty 1-d tensors of shape (0,) when checking shapes
     checked = [x for x in tensors if x._data.shape != (0,)] or tensors[:1]
@@ -446,6 +446,8 @@ def _index_key(key):
             k = slice(*(int(v) if v is not None else None for v in (k.start, k.stop, k.step)))
         elif isinstance(k, bool):
             k, basic = np.asarray(k), False
+        elif isinstance(k, float):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)")
         if isinstance(k, slice) and k.step is not None and k.step <= 0:
             raise ValueError("step must be greater than zero")
         out.append(k)
@@ -456,7 +458,15 @@ def _np_index(x, key):
     try:
         return x[key]
     except IndexError as e:
-        raise IndexError(str(e).replace("axis", "dimension")) from None
+        raise _index_error(e, x.ndim) from None
+
+
+def _index_error(e, ndim):
+    """NumPy's IndexError, worded as torch's."""
+    msg = str(e)
+    if msg.startswith("too many indices"):
+        return IndexError(f"too many indices for tensor of dimension {ndim}")
+    return IndexError(msg.replace("axis", "dimension"))
 
 
 class Index(Function):
@@ -488,12 +498,16 @@ def getitem(input, key):
 
 
 class IndexPut(Function):
-    """``x[key] = v`` written out-of-place, so the in-place machinery can record it."""
-    _raw, _backward_name = True, "CopySlices"
+    """``x[key] = v`` written out-of-place, so the in-place machinery can record it.
+    torch names the node CopySlices for a basic key and IndexPutBackward0 for an advanced one."""
+    _raw = True
+
+    def name(self):
+        return "torch::autograd::CopySlices" if self.basic else "IndexPutBackward0"
 
     @staticmethod
-    def forward(ctx, x, v, key):
-        ctx.key, ctx.v_shape = key, np.shape(v)
+    def forward(ctx, x, v, key, basic):
+        ctx.key, ctx.v_shape, ctx.basic = key, np.shape(v), basic
         out = x.copy()
         out[key] = v
         return out
@@ -503,12 +517,15 @@ class IndexPut(Function):
         gx = g.copy()
         gx[ctx.key] = 0
         gv = unbroadcast(np.broadcast_to(g[ctx.key], np.shape(g[ctx.key])), ctx.v_shape) if ctx.needs_input_grad[1] else None
-        return gx, gv, None
+        return gx, gv, None, None
 
 
 def setitem(input, key, value):
-    from .inplace import inplace
-    key, _ = _index_key(key)
+    from .inplace import inplace, _VIEW_LEAF
+    from ..autograd.grad_mode import _state
+    if _state.enabled and input._requires_grad and input.grad_fn is None:
+        raise RuntimeError(_VIEW_LEAF)  # torch writes through a view of x: x[key].copy_(value)
+    key, basic = _index_key(key)
     v = _operand(value)
     if isinstance(v, Tensor) and v._data.dtype != input._data.dtype:
         v = v.to(input.dtype)
@@ -516,11 +533,11 @@ def setitem(input, key, value):
         try:
             input._data[key] = v._data if isinstance(v, Tensor) else v
         except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension")) from None
+            raise _index_error(e, input._data.ndim) from None
         except ValueError as e:
             raise RuntimeError(str(e)) from None
         return
-    inplace(input, lambda x, v, k: IndexPut.apply(x, v, k), v, key)
+    inplace(input, lambda x, v, k: IndexPut.apply(x, v, k, basic), v, key)
 
 
 class MaskedFill(Function):

@@ -93,7 +93,13 @@ class Function(FunctionCtx):
                     record = True
                     break
         if cls._raw:
-            out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+            try:
+                out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+            except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
+                err = _broadcast_error([a.shape for a in args if isinstance(a, Tensor)]) if "broadcast" in str(e) else None
+                if err is None:
+                    raise
+                raise err from None
         else:
             out = _user_forward(cls, ctx, args, kwargs)
         if not record:
@@ -216,4 +222,4 @@ class once_differentiable:  # noqa: N801 - torch's name
         return fn
 
 
-from .._tensor import Tensor  # noqa: E402  (Tensor's module imports this one too)
+from .._tensor import Tensor, _broadcast_error  # noqa: E402  (Tensor's module imports this one too)

@@ -24,14 +24,11 @@ import warnings
 
 import numpy as np
 
-from .. import _dtype
-from .._tensor import Tensor, _wrap, _wrap_dim
+from .._tensor import _wrap
 from ..autograd.function import Function
-from ..autograd.grad_mode import _state
 from .._ops.linalg import linear
 from .._ops.pointwise import relu as _relu, sigmoid, tanh, unbroadcast, promote, _operand
 from .._ops.activation import softmax, log_softmax
-from .._ops import shape as _S
 
 __all__ = ["linear", "relu", "relu_", "leaky_relu", "gelu", "silu", "elu", "softplus", "sigmoid", "tanh",
            "softmax", "log_softmax", "dropout", "one_hot", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
@@ -308,10 +305,21 @@ def _unrows(g, shape):
 
 
 def _log_softmax_rows(x):
-    """Stable log-softmax along axis 1: ``x - max - log(sum(exp(x - max)))``."""
-    shifted = x - x.max(axis=1, keepdims=True)
-    with np.errstate(divide="ignore"):
-        shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    """Stable log-softmax along axis 1: ``x - max - log(sum(exp(x - max)))``.
+
+    Written for speed on small batches: reductions without ``keepdims`` and the row sums
+    as a matrix-vector product (one BLAS call instead of a slower axis reduction).
+    """
+    m = x.max(axis=1)
+    if not np.isfinite(m).all():  # inf/nan logits: torch returns nan/-inf silently, so do we
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shifted = x - m[:, None]
+            shifted -= np.log(np.exp(shifted).sum(axis=1))[:, None]
+        return shifted
+    shifted = x - m[:, None]
+    sums = np.dot(np.exp(shifted), np.ones(x.shape[1], dtype=x.dtype)) if x.dtype != np.float16 \
+        else np.exp(shifted).sum(axis=1)
+    shifted -= np.log(sums)[:, None]
     return shifted
 
 
@@ -346,36 +354,43 @@ class _NllCore(Function):
         t = target.reshape(-1)
         if t.dtype != np.int64:
             t = t.astype(np.int64)
-        valid = t != ignore_index
-        all_valid = valid.all()
-        ts = t if all_valid else np.where(valid, t, 0)
-        if n and (ts.min() < 0 or ts.max() >= c):
-            bad = t[valid & ((t < 0) | (t >= c))][0]
+        lo, hi = (t.min(), t.max()) if n else (0, 0)
+        if ignore_index < lo or ignore_index > hi:  # the usual case: nothing to ignore
+            valid, ts = None, t
+        else:
+            valid = t != ignore_index
+            ts = np.where(valid, t, 0)
+            lo, hi = (ts.min(), ts.max()) if n else (0, 0)
+        if lo < 0 or hi >= c:
+            bad = t[((t < 0) | (t >= c)) & (True if valid is None else valid)][0]
             raise IndexError(f"Target {bad} is out of bounds.")
         logp = _log_softmax_rows(rows) if from_logits else rows
         ar = np.arange(n)
         if weight is None:
-            wt = None if all_valid else valid.astype(x.dtype)
+            wt = None if valid is None else valid.astype(x.dtype)
         else:
-            wt = weight[ts] if all_valid else weight[ts] * valid
+            wt = weight[ts] if valid is None else weight[ts] * valid
         picked = logp[ar, ts]
-        loss = -picked if wt is None else -(picked * wt)
+        if wt is not None:
+            picked = picked * wt
         if eps > 0:
-            smooth = -(logp.sum(axis=1) if weight is None else (logp * weight).sum(axis=1))
-            if not all_valid:
+            smooth = logp.sum(axis=1) if weight is None else np.dot(logp, weight)
+            if valid is not None:
                 smooth *= valid
-            loss = (1 - eps) * loss + (eps / c) * smooth
-        loss = loss.astype(x.dtype, copy=False)
+            loss = (1 - eps) * picked + (eps / c) * smooth  # the negated loss
+        else:
+            loss = picked
         denom = n if wt is None else wt.sum(dtype=x.dtype)
         if reduction == "none":
-            out = loss.reshape(target.shape) if len(shape) > 1 else loss.reshape(())
+            out = -loss.reshape(target.shape if len(shape) > 1 else ()).astype(x.dtype, copy=False)
         elif reduction == "sum":
-            out = np.asarray(loss.sum(dtype=x.dtype))
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out = np.asarray(loss.sum(dtype=x.dtype) / x.dtype.type(denom))
+            out = np.asarray(-loss.sum(dtype=x.dtype))
+        elif denom:
+            out = np.asarray(-loss.sum(dtype=x.dtype) / x.dtype.type(denom))
+        else:  # nothing counted (empty batch, every target ignored): torch's 0/0 = nan
+            out = np.asarray(np.nan, dtype=x.dtype)
         ctx.shape, ctx.reduction, ctx.eps, ctx.from_logits = shape, reduction, eps, from_logits
-        ctx.ts, ctx.wt, ctx.valid, ctx.weight, ctx.denom = ts, wt, (None if all_valid else valid), weight, denom
+        ctx.ts, ctx.wt, ctx.valid, ctx.weight, ctx.denom = ts, wt, valid, weight, denom
         ctx.save_for_backward(logp)
         return out
 
@@ -384,32 +399,40 @@ class _NllCore(Function):
         logp, = ctx.saved_tensors
         n, c = logp.shape
         dt = logp.dtype
+        ar = np.arange(n)
+        eps, wt = ctx.eps, ctx.wt
+        if ctx.reduction != "none" and wt is None and ctx.valid is None and not eps:
+            # the common case (mean/sum, no weights, nothing ignored): one scalar scale
+            scale = (g / dt.type(ctx.denom) if ctx.denom else g * np.nan) if ctx.reduction == "mean" else g
+            if ctx.from_logits:
+                grad = np.exp(logp)
+                grad[ar, ctx.ts] -= 1
+            else:
+                grad = np.zeros_like(logp)
+                grad[ar, ctx.ts] = -1
+            grad *= scale
+            return _unrows(grad, ctx.shape), None, None, None, None, None, None
         if ctx.reduction == "none":
             s = g.reshape(-1).astype(dt, copy=False)
-        elif ctx.reduction == "sum":
-            s = np.full(n, g, dtype=dt)
         else:
             with np.errstate(invalid="ignore", divide="ignore"):
-                s = np.full(n, g / dt.type(ctx.denom), dtype=dt)
+                s = np.full(n, g / dt.type(ctx.denom) if ctx.reduction == "mean" else g, dtype=dt)
         if ctx.valid is not None:
             s = np.where(ctx.valid, s, dt.type(0))  # ignored rows get no gradient (even if the mean is nan)
-        eps, wt = ctx.eps, ctx.wt
         hit = s * (1 - eps) if eps else s      # coefficient of the target column
         if wt is not None:
             hit = hit * wt
-        ar = np.arange(n)
         if ctx.from_logits:
             coef = hit
             if eps:
-                valid_s = s
                 total_w = c if ctx.weight is None else ctx.weight.sum()
-                coef = hit + (eps / c) * total_w * valid_s
+                coef = hit + (eps / c) * total_w * s
             grad = np.exp(logp)
             grad *= coef[:, None]
             grad[ar, ctx.ts] -= hit
             if eps:
                 w = 1 if ctx.weight is None else ctx.weight
-                grad -= ((eps / c) * valid_s)[:, None] * w
+                grad -= ((eps / c) * s)[:, None] * w
         else:
             grad = np.zeros_like(logp)
             grad[ar, ctx.ts] = -hit

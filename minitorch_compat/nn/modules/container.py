@@ -10,7 +10,7 @@ import operator
 from collections import OrderedDict
 from itertools import islice
 
-from .module import Module, _addindent
+from .module import Module
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
 

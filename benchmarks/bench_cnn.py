@@ -1,0 +1,94 @@
+"""CNN speed, ours vs torch in one process: a full MNIST-sized training step and a
+Conv2d forward+backward alone.
+
+Run: ``python -m benchmarks.bench_cnn`` (``--quick`` for a smoke run, ``--profile`` to
+print where our training step spends its time).
+
+The model is the classic MNIST example: batch 64 of 1x28x28 images, conv 32 3x3 -> relu
+-> conv 64 3x3 -> relu -> max-pool 2 -> linear to 10, cross-entropy, SGD. Both engines
+start from the same weights (torch's, copied through the state_dict).
+"""
+import sys
+
+import numpy as np
+
+from .harness import compare, match_threads, print_table
+
+
+def build(T, sd=None):
+    nn = T.nn
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(64 * 12 * 12, 10))
+    if sd is not None:
+        model.load_state_dict({k: T.from_numpy(v.detach().numpy().copy()) for k, v in sd.items()})
+    return model
+
+
+def train_step(T, sd, batch=64):
+    rng = np.random.default_rng(0)
+    X = T.from_numpy(rng.standard_normal((batch, 1, 28, 28)).astype(np.float32))
+    y = T.from_numpy(rng.integers(0, 10, batch))
+    model = build(T, sd)
+    opt = T.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = T.nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def conv_fwd_bwd(T, batch=64):
+    """The second (heavier) convolution of the model alone: 32 -> 64 channels on 26x26."""
+    rng = np.random.default_rng(0)
+    x = T.from_numpy(rng.standard_normal((batch, 32, 26, 26)).astype(np.float32)).requires_grad_()
+    w = T.from_numpy((rng.standard_normal((64, 32, 3, 3)) * 0.05).astype(np.float32)).requires_grad_()
+    b = T.from_numpy(np.zeros(64, np.float32)).requires_grad_()
+    g = T.from_numpy(rng.standard_normal((batch, 64, 24, 24)).astype(np.float32))
+
+    def step():
+        x.grad = w.grad = b.grad = None
+        T.nn.functional.conv2d(x, w, b).backward(g)
+    return step
+
+
+def profile(sd):
+    import cProfile
+    import pstats
+    import minitorch_compat
+    step = train_step(minitorch_compat, sd)
+    step()
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(5):
+        step()
+    prof.disable()
+    pstats.Stats(prof).sort_stats("tottime").print_stats(12)
+
+
+def main(quick=False):
+    import torch
+    import minitorch_compat
+    threads = match_threads()
+    torch.manual_seed(0)
+    sd = build(torch).state_dict()
+    n, reps = (1, 3) if quick else (3, 9)
+    rows = []
+    tt, to = compare(train_step(torch, sd), train_step(minitorch_compat, sd), number=n, repeats=reps)
+    rows.append(("CNN train step (MNIST net, batch 64)", tt, to, 1.5))
+    tt, to = compare(conv_fwd_bwd(torch), conv_fwd_bwd(minitorch_compat), number=n, repeats=reps)
+    rows.append(("Conv2d 32->64 3x3 on 26x26 fwd+bwd, b64", tt, to, 1.5))
+    print(f"threads: {threads}")
+    print_table(rows)
+    return rows
+
+
+if __name__ == "__main__":
+    if "--profile" in sys.argv:
+        import torch
+        torch.manual_seed(0)
+        profile(build(torch).state_dict())
+    else:
+        main(quick="--quick" in sys.argv)
