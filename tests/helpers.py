@@ -42,7 +42,7 @@ def broadcast_pair(min_dims=0, max_dims=4, max_side=4):
                                              max_side=max_side).map(lambda r: r.input_shapes)
 
 
-def elements(dtype, lo=-10, hi=10, positive=False):
+def elements(dtype, lo=-10, hi=10, positive=False, subnormal=True):
     """Values for ``dtype``: small integers (so ties and exact zeros happen) mixed with floats."""
     dtype = np.dtype(dtype)
     if dtype.kind == "b":
@@ -53,7 +53,8 @@ def elements(dtype, lo=-10, hi=10, positive=False):
     width = 32 if dtype == np.float32 else 64
     lo_f = 0.125 if positive else float(lo)
     return st.one_of(st.integers(max(int(lo_f), 1) if positive else lo, hi).map(float),
-                     st.floats(lo_f, float(hi), width=width, allow_nan=False, allow_infinity=False))
+                     st.floats(lo_f, float(hi), width=width, allow_nan=False, allow_infinity=False,
+                               allow_subnormal=None if subnormal else False))
 
 
 def arrays(dtype, shape, **kw):

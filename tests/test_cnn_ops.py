@@ -27,6 +27,12 @@ def _out(size, k, s, p, d):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
+def _pool_out_size(size, k, s, p, d, ceil):
+    num = size + 2 * p - d * (k - 1) - 1
+    out = (-(-num // s) if ceil else num // s) + 1
+    return out - 1 if ceil and (out - 1) * s >= size + p else out
+
+
 # ------------------------------------------------------------------------------ conv2d
 @st.composite
 def conv2d_case(draw):
@@ -117,6 +123,11 @@ def pool_case(draw, dilation=True):
     h, w = draw(st.integers(1, 8)), draw(st.integers(1, 8))
     ss = s or (kh, kw)
     assume(_out(h, kh, ss[0], p[0], d[0]) >= 1 and _out(w, kw, ss[1], p[1], d[1]) >= 1)
+    # torch's max_pool2d backward writes out of bounds (heap corruption, then abort) when a
+    # window holds no input element at all (possible with dilation + padding): avoid those
+    for size, k_, s_, p_, d_ in ((h, kh, ss[0], p[0], d[0]), (w, kw, ss[1], p[1], d[1])):
+        n_out = _pool_out_size(size, k_, s_, p_, d_, ceil)
+        assume(all(any(0 <= o * s_ - p_ + a * d_ < size for a in range(k_)) for o in range(n_out)))
     shape = draw(st.sampled_from([(draw(st.integers(1, 2)), draw(st.integers(1, 3)), h, w), (2, h, w)]))
     x = draw(arrays(draw(dtypes), shape))
     return x, (kh, kw), s, p, d, ceil
@@ -148,6 +159,17 @@ def test_pool_bad_inputs():
     raises_like(lambda T, x: F(T).max_pool2d(x, 5), x)                # output too small
     raises_like(lambda T, x: F(T).max_pool2d(x, 2), np.zeros((4, 4)))  # 2-d input
     raises_like(lambda T, x: F(T).avg_pool2d(x, 5), x)
+
+
+def test_max_pool2d_window_without_input_elements():
+    """Dilation + padding can leave a window with no input element: torch returns -inf and
+    the index its scan starts at (its backward then writes out of bounds, so only the
+    forward is compared); our gradient for such a window simply vanishes."""
+    x = np.zeros((1, 1, 1, 1))
+    check_op(lambda T, x: F(T).max_pool2d(x, (1, 2), None, (0, 1), (1, 2), return_indices=True), x, grad=False)
+    ours = mt.tensor(x, requires_grad=True)
+    F(mt).max_pool2d(ours, (1, 2), None, (0, 1), (1, 2)).sum().backward()
+    assert ours.grad.tolist() == [[[[0.0]]]]
 
 
 def test_max_pool2d_propagates_nan_like_torch():

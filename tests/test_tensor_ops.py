@@ -82,7 +82,8 @@ def test_int_tensor_with_python_scalar(op, a, s, reflected):
 @given(pair=array_pair(dtypes=[np.int64, np.int32, np.float32, np.float64], lo=-20, hi=20))
 def test_floor_divide_and_remainder(pair):
     a, b = pair
-    b = np.where(b == 0, 3, b).astype(b.dtype)
+    # tiny divisors excluded: where a / b overflows, torch's vectorised remainder gives NaN
+    b = np.where(np.abs(b) < 0.125, 3, b).astype(b.dtype)
     check_op(lambda T, x, y: x // y, a, b, grad=False)
     check_op(lambda T, x, y: x % y, a, b, grad=False)
     check_op(lambda T, x, y: T.div(x, y, rounding_mode="trunc"), a, b, grad=False)
@@ -443,7 +444,7 @@ def test_std_var_positional_unbiased(a):
     check_op(lambda T, x: x.std(False), a, rtol=1e-4 if a.dtype == np.float32 else None)
 
 
-@given(ad=array_and_dims(dtypes=[np.bool_, np.float32, np.int64], lo=-1, hi=1), keepdim=st.booleans())
+@given(ad=array_and_dims(dtypes=[np.bool_, np.float32, np.int64, np.uint8], lo=0, hi=1), keepdim=st.booleans())
 def test_all_any(ad, keepdim):
     a, dim = ad
     if dim is None:
@@ -453,6 +454,7 @@ def test_all_any(ad, keepdim):
         d = dim if isinstance(dim, int) else dim[0]
         check_op(lambda T, x: x.all(d, keepdim), a)
         check_op(lambda T, x: T.any(x, dim=d, keepdim=keepdim), a)
+        check_op(lambda T, x: T.all(x, dim=dim, keepdim=keepdim), a)  # a tuple of dims
 
 
 @given(a=float_arrays(lo=-3, hi=3))
@@ -583,6 +585,11 @@ def test_views_share_memory():
         x.permute(1, 0)[0].add_(1)
         x[1][1:].fill_(-1)
         x.unsqueeze(0).squeeze()[0, 2] = 4
+        x[0][1].add_(10)  # a 0-d element is a view too
+        x.unbind(1)[2].mul_(2)
+        for row in x:  # iteration yields views
+            row[0].sub_(1)
+        x.select(1, 1).clamp_(max=9)
         res.append(x.tolist())
     assert res[0] == res[1]
 

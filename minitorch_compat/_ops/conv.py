@@ -3,18 +3,18 @@
 torch's CPU kernels (oneDNN, or im2col + GEMM in ``aten/src/ATen/native/ConvolutionMM2d.cpp``)
 compute the same sums. Here:
 
-* forward: copy the input once into a zero-bordered *channels-last* buffer
-  ``(N, H+2p, W+2p, C)``; every ``kh x kw`` patch is then a strided view of it
+* forward: every ``kh x kw`` patch of the (zero-padded) input is a strided view of it
   (``as_strided``: stride and dilation are just larger steps), and one copy lays the
-  patches out as a matrix ``cols`` of shape ``(N*OH*OW, groups, kh*kw*C/groups)``.
-  Channels-last matters: the innermost run of each patch row is ``C/groups`` contiguous
-  numbers, so that copy streams through memory. One BLAS product with the weight matrix
-  (per group) does all the arithmetic.
-* backward: ``dW = cols^T @ dY`` and ``db = sum(dY)``; for ``dX``, ``W @ dY^T`` gives the
-  gradient of every patch (laid out offset-major, so each kernel offset's slab is one
-  contiguous block), and "col2im" adds each slab back where its patches came from: a
-  loop over the ``kh*kw`` kernel offsets, each one strided add of a whole slab (never a
-  loop over pixels or channels).
+  patches out as ``cols`` of shape ``(groups, kh*kw*C/groups, N*OH*OW)`` -- the classic
+  "im2col", with rows offset-major ``(i, j, c)``. The weight, reordered the same way to
+  ``(groups, O/groups, kh*kw*C/groups)``, times ``cols`` is the output: one BLAS call
+  per group for the whole batch (many small per-sample calls would each pay BLAS's
+  thread start-up, which is ruinous on a busy machine).
+* backward: ``dW = dY @ cols^T`` (the product sums over batch and positions) and
+  ``db = sum(dY)``; for ``dX``, ``W^T @ dY`` gives the gradient of every patch, and
+  "col2im" adds each kernel offset's slab back where its patches came from: a loop over
+  the ``kh*kw`` offsets, each one strided add of a whole ``(C, N, OH, OW)`` slab (never
+  a loop over pixels or channels).
 
 Where we differ: torch may pick a different algorithm (and summation order) per shape, so
 float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
@@ -45,25 +45,22 @@ class Conv2d(Function):
         o, cg, kh, kw = w.shape
         og = o // groups
         oh, ow = _out_size(h, kh, sh, ph, dh), _out_size(wd, kw, sw, pw, dw)
-        # channels-last copy of the input, zero border included: (N, H+2ph, W+2pw, C)
-        xp = np.zeros((n, h + 2 * ph, wd + 2 * pw, c), dtype=x.dtype)
-        xp[:, ph:ph + h, pw:pw + wd, :] = x.transpose(0, 2, 3, 1)
-        s_n, s_h, s_w, s_c = xp.strides
-        # im2col as a strided view, then one copy: cols[n, oh, ow, g, i, j, c'] =
-        # xp[n, oh*sh + i*dh, ow*sw + j*dw, g*cg + c'] (the innermost run is contiguous)
-        win = as_strided(xp, (n, oh, ow, groups, kh, kw, cg),
-                         (s_n, s_h * sh, s_w * sw, s_c * cg, s_h * dh, s_w * dw, s_c), writeable=False)
-        cols = np.ascontiguousarray(win).reshape(n * oh * ow, groups, kh * kw * cg)
-        # weight as (g, kh*kw*cg, O/g), rows in the same (i, j, c') order as cols
-        wmat = w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1).reshape(groups, kh * kw * cg, og)
-        out = np.matmul(cols.transpose(1, 0, 2), wmat)                 # (g, N*OH*OW, O/g)
-        out = out.reshape(groups, n, oh, ow, og).transpose(1, 0, 4, 2, 3)  # NCHW view, grouped
-        # one pass: back to NCHW memory order, with the bias added on the way
+        xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
+        s_n, s_c, s_h, s_w = xp.strides
+        # im2col as a strided view, then one copy:
+        # cols[g, i, j, c', n, y, x] = xp[n, g*cg + c', y*sh + i*dh, x*sw + j*dw]
+        win = as_strided(xp, (groups, kh, kw, cg, n, oh, ow),
+                         (s_c * cg, s_h * dh, s_w * dw, s_c, s_n, s_h * sh, s_w * sw), writeable=False)
+        cols = np.ascontiguousarray(win).reshape(groups, kh * kw * cg, n * oh * ow)
+        # the weight with its columns in the same (i, j, c') order: (g, O/g, kh*kw*cg)
+        wmat = w.reshape(groups, og, cg, kh, kw).transpose(0, 1, 3, 4, 2).reshape(groups, og, kh * kw * cg)
+        out = np.matmul(wmat, cols).reshape(o, n, oh, ow)   # one GEMM per group
+        # one pass back to NCHW memory order, adding the bias on the way
         y = np.empty((n, o, oh, ow), dtype=out.dtype)
         if b is None:
-            np.copyto(y.reshape(n, groups, og, oh, ow), out)
+            np.copyto(y, out.transpose(1, 0, 2, 3))
         else:
-            np.add(out, b.reshape(1, groups, og, 1, 1), out=y.reshape(n, groups, og, oh, ow))
+            np.add(out.transpose(1, 0, 2, 3), b.reshape(1, o, 1, 1), out=y)
         ctx.save_for_backward(cols, wmat)
         ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups, oh, ow)
         ctx.has_bias = b is not None
@@ -74,21 +71,20 @@ class Conv2d(Function):
         cols, wmat = ctx.saved_tensors
         (n, c, h, wd), (o, cg, kh, kw), (sh, sw), (ph, pw), (dh, dw), groups, oh, ow = ctx.geom
         og = o // groups
-        # output gradient channels-last, split by group: (g, N*OH*OW, O/g)
-        gm = np.ascontiguousarray(g.reshape(n, groups, og, oh, ow).transpose(1, 0, 3, 4, 2)).reshape(groups, -1, og)
+        # the output gradient channel-major, like the GEMM's output: (g, O/g, N*OH*OW)
+        gm = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, og, n * oh * ow)
         gx = gw = gb = None
         if ctx.needs_input_grad[1]:
-            # dW = cols^T @ dY, summed over batch and positions by the matrix product
-            gw = np.matmul(cols.transpose(1, 2, 0), gm)                   # (g, kh*kw*cg, O/g)
-            gw = gw.reshape(groups, kh, kw, cg, og).transpose(0, 4, 3, 1, 2).reshape(o, cg, kh, kw)
+            # dW = dY @ cols^T: the product sums over the batch and all positions at once
+            gw = np.matmul(gm, cols.transpose(0, 2, 1))                         # (g, O/g, kh*kw*cg)
+            gw = gw.reshape(o, kh, kw, cg).transpose(0, 3, 1, 2)
         if ctx.has_bias and ctx.needs_input_grad[2]:
             gb = g.sum(axis=(0, 2, 3))
         if ctx.needs_input_grad[0]:
-            # gradient of every patch, computed transposed so that each kernel offset's
-            # slab is a contiguous (C/g, N, OH, OW) block: (g, kh*kw*cg, N*OH*OW)
-            gcols = np.matmul(wmat, gm.transpose(0, 2, 1)).reshape(groups, kh, kw, cg, n, oh, ow)
-            # col2im: add each kernel offset's slab back where its patches came from,
-            # into a channel-first (C, N, H+2ph, W+2pw) buffer
+            # gradient of every patch: W^T @ dY, shaped like cols
+            gcols = np.matmul(wmat.transpose(0, 2, 1), gm).reshape(groups, kh, kw, cg, n, oh, ow)
+            # col2im: add each kernel offset's (C, N, OH, OW) slab -- one contiguous block,
+            # thanks to the offset-major rows -- back where its patches came from
             gxp = np.zeros((groups, cg, n, h + 2 * ph, wd + 2 * pw), dtype=g.dtype)
             for i in range(kh):
                 for j in range(kw):

@@ -309,7 +309,7 @@ def _fma(k, step, start):
     t, t_err = _two_sum(s_err, p_err)
     r, r_err = _two_sum(s, t)  # exact value: r + r_err + t_err
     neighbour = np.nextafter(r, np.where(r_err < 0, -np.inf, np.inf))
-    past_tie = (2 * r_err == neighbour - r) & (r_err * t_err > 0)
+    past_tie = (2 * r_err == neighbour - r) & (np.signbit(r_err) == np.signbit(t_err)) & (t_err != 0)
     return np.where(past_tie, neighbour, r)
 
 

@@ -23,19 +23,26 @@ _VIEW_LEAF = "a view of a leaf Variable that requires grad is being used in an i
 
 def check_inplace(t):
     if _state.enabled and t._requires_grad:
-        if t.grad_fn is None:
+        node = t.grad_fn
+        if node is None:
             raise RuntimeError(_LEAF)
+        if getattr(node, "_multi_view", False):
+            raise RuntimeError(
+                f"Output {t._output_nr} of {node.name()[:-len('Backward0')]} is a view and is being modified inplace. "
+                "This view is the output of a function that returns multiple views. Such functions do not allow "
+                "the output views to be modified inplace. You should replace the inplace operation by an "
+                "out-of-place one.")
         if _viewed_leaf(t) is not None:
             raise RuntimeError(_VIEW_LEAF)
 
 
 def _viewed_leaf(t):
     """The leaf requiring grad that ``t`` is a view of, if any. torch records each view's
-    ``_base``; here the chain of first inputs is followed up to a leaf, and NumPy's memory
-    overlap test decides whether ``t`` still looks at that leaf's storage."""
+    ``_base``; here the chain of view nodes (``_is_view``) is followed up to a leaf, and
+    NumPy's memory-overlap test decides whether ``t`` still looks at that leaf's storage."""
     node = t.grad_fn
-    for _ in range(32):
-        edge = node._next[0] if node._next else None
+    while getattr(node, "_is_view", False):
+        edge = node._next[0]
         if edge is None:
             return None
         target = edge[0]

@@ -163,7 +163,7 @@ class Div(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         ga = unbroadcast(g / b, _shape(a)) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(-g * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None
+        gb = unbroadcast(-g * ((a / b) / b), b.shape) if ctx.needs_input_grad[1] else None  # torch's order: no b*b underflow
         return ga, gb
 
 
@@ -222,8 +222,8 @@ def add(input, other, *, alpha=1, out=None):
 
 def _check_sub(input, other):
     """torch refuses ``-`` with a bool operand (tensor or Python bool), before promoting."""
-    a_bool = input is True or input is False or isinstance(input, Tensor) and input._data.dtype == np.bool_
-    b_bool = other is True or other is False or isinstance(other, Tensor) and other._data.dtype == np.bool_
+    a_bool = input is True or input is False or isinstance(input, Tensor) and input._data.dtype.kind == "b"
+    b_bool = other is True or other is False or isinstance(other, Tensor) and other._data.dtype.kind == "b"
     if a_bool and b_bool:
         raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
     if a_bool or b_bool:

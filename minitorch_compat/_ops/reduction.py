@@ -108,13 +108,15 @@ class Prod(Function):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         axis = ctx.axis
+        ge = g if axis is None or ctx.keepdim else np.expand_dims(g, axis)
+        if not (x == 0).any():  # torch's rule: without zeros, grad * prod / x
+            return ge * ((out if axis is None or ctx.keepdim else np.expand_dims(out, axis)) / x), None, None
         flat = x.reshape(-1) if axis is None else x
         ax = 0 if axis is None else axis
         # product of all the *other* elements: exclusive cumulative products from both sides
         left = np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(flat, -1, ax)], ax), ax)
         right = np.flip(np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(np.flip(flat, ax), -1, ax)], ax), ax), ax)
         others = (left * right).reshape(x.shape)
-        ge = g if axis is None or ctx.keepdim else np.expand_dims(g, axis)
         return ge * others, None, None
 
 
@@ -361,11 +363,15 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 def all(input, dim=None, keepdim=False):
-    return _wrap(np.asarray(np.all(input._data, axis=_axes(dim, input._data.ndim), keepdims=keepdim)))
+    """True where every element is nonzero; bool, except uint8 in, uint8 out (as torch)."""
+    r = np.all(input._data, axis=_axes(dim, input._data.ndim), keepdims=keepdim)
+    return _wrap(np.asarray(r, dtype=np.uint8 if input._data.dtype == np.uint8 else np.bool_))
 
 
 def any(input, dim=None, keepdim=False):
-    return _wrap(np.asarray(np.any(input._data, axis=_axes(dim, input._data.ndim), keepdims=keepdim)))
+    """True where some element is nonzero; bool, except uint8 in, uint8 out (as torch)."""
+    r = np.any(input._data, axis=_axes(dim, input._data.ndim), keepdims=keepdim)
+    return _wrap(np.asarray(r, dtype=np.uint8 if input._data.dtype == np.uint8 else np.bool_))
 
 
 def count_nonzero(input, dim=None):

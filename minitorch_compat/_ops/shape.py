@@ -16,6 +16,7 @@ from .pointwise import unbroadcast, promote, _operand
 class Reshape(Function):
     """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back."""
     _raw = True
+    _is_view = True  # may return a view of its input (see inplace._viewed_leaf)
 
     @staticmethod
     def forward(ctx, x, shape, name):
@@ -111,6 +112,7 @@ def unsqueeze(input, dim):
 # ---- permutations -----------------------------------------------------------------------
 class Permute(Function):
     _raw = True
+    _is_view = True
 
     @staticmethod
     def forward(ctx, x, dims, name):
@@ -157,6 +159,7 @@ def t(input):
 # ---- expand / repeat / clone -------------------------------------------------------------
 class Expand(Function):
     _raw, _backward_name = True, "ExpandBackward0"
+    _is_view = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -317,6 +320,7 @@ def stack(tensors, dim=0, *, out=None):
 class Split(Function):
     """Several outputs (views); gradients of outputs that were not used count as zeros."""
     _raw = True
+    _is_view = _multi_view = True  # torch forbids in-place changes to these outputs
 
     def name(self):
         return self._backward_name
@@ -343,11 +347,13 @@ class Split(Function):
 class Unbind(Function):
     """All slices along ``dim`` at once (views), as one node."""
     _raw, _backward_name = True, "UnbindBackward0"
+    _is_view = _multi_view = True
 
     @staticmethod
     def forward(ctx, x, dim):
         ctx.shape, ctx.dim, ctx.dtype = x.shape, dim, x.dtype
-        return tuple(np.moveaxis(x, dim, 0))
+        lead = (slice(None),) * dim
+        return tuple(x[lead + (i, Ellipsis)] for i in range(x.shape[dim]))  # views, 0-d ones included
 
     @staticmethod
     def backward(ctx, *grads):
@@ -456,9 +462,12 @@ def _index_key(key):
 
 def _np_index(x, key):
     try:
-        return x[key]
+        r = x[key]
     except IndexError as e:
         raise _index_error(e, x.ndim) from None
+    if type(r) is not np.ndarray:  # NumPy returns a scalar copy; torch returns a 0-d view
+        r = x[(key if type(key) is tuple else (key,)) + (Ellipsis,)]
+    return r
 
 
 def _index_error(e, ndim):
@@ -471,6 +480,10 @@ def _index_error(e, ndim):
 
 class Index(Function):
     _raw = True
+
+    @property
+    def _is_view(self):  # basic indexing returns a view, advanced indexing a copy
+        return self.basic
 
     @staticmethod
     def forward(ctx, x, key, basic):

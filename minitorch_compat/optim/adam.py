@@ -13,7 +13,9 @@ For each parameter ``p`` with gradient ``g``, at step ``t`` (torch's documented 
 State per parameter, as in torch: ``step`` (a float32 0-d tensor), ``exp_avg`` (m),
 ``exp_avg_sq`` (v) and, with amsgrad, ``max_exp_avg_sq``. We compute on the NumPy arrays
 in place in the parameter's dtype, with the same operation order as torch's single-tensor
-CPU path; complex parameters are updated through a real view, as torch does.
+CPU path; complex parameters are updated through a real view, as torch does. Where torch's
+kernels fuse a multiply-add (``lerp_``, ``addcmul_``) into one rounding, NumPy rounds twice:
+single elements may differ by an ulp (~1e-7 relative in float32), never systematically.
 """
 import numpy as np
 
