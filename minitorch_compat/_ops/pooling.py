@@ -6,8 +6,14 @@ one elementwise comparison over all windows at once, keeping each window's large
 and where it was (torch's ``return_indices``: the flat position ``h * W + w`` in the
 input, computed only when asked for); the backward sends each gradient to exactly that
 element (one strided write per window offset when the windows do not overlap,
-``np.bincount`` on the flat indices to add them up when they do). Adaptive average pooling is written as two small matrix products,
-``A_h @ x @ A_w^T``, where row ``i`` of ``A_h`` marks the input rows of output row ``i``.
+``np.bincount`` on the flat indices to add them up when they do). Adaptive average
+pooling is written as two small matrix products, ``A_h @ x @ A_w^T``, where row ``i`` of
+``A_h`` marks the input rows of output row ``i``.
+
+Where we differ: when dilation and padding leave a window with no input element at all,
+torch returns ``-inf`` and an index outside that window, and its backward then writes
+out of bounds (memory corruption); we return the same value and index and send that
+window's gradient nowhere.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
