@@ -24,7 +24,7 @@ import sys
 
 import numpy as np
 
-from .harness import compare, match_threads, print_table
+from .harness import Row, compare, cuda_device, match_threads, median_time, print_table
 
 
 def build(T, sd=None):
@@ -36,11 +36,14 @@ def build(T, sd=None):
     return model
 
 
-def train_step(T, sd, batch=64):
+def train_step(T, sd, batch=64, device=None):
     rng = np.random.default_rng(0)
     X = T.from_numpy(rng.standard_normal((batch, 1, 28, 28)).astype(np.float32))
     y = T.from_numpy(rng.integers(0, 10, batch))
     model = build(T, sd)
+    if device is not None:  # real torch on a GPU, for reference
+        model.to(device)
+        X, y = X.to(device), y.to(device)
     opt = T.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = T.nn.CrossEntropyLoss()
 
@@ -80,18 +83,33 @@ def profile(sd):
     pstats.Stats(prof).sort_stats("tottime").print_stats(12)
 
 
-def main(quick=False):
+def run(quick=False, tiny=False):
     import torch
     import minitorch_compat
-    threads = match_threads()
     torch.manual_seed(0)
     sd = build(torch).state_dict()
-    n, reps = (1, 3) if quick else (3, 9)
+    n, reps = (1, 1) if tiny else (1, 3) if quick else (3, 9)
+    batch = 4 if tiny else 64
     rows = []
-    tt, to = compare(train_step(torch, sd), train_step(minitorch_compat, sd), number=n, repeats=reps)
-    rows.append(("CNN train step (MNIST net, batch 64)", tt, to, 1.5))
-    tt, to = compare(conv_fwd_bwd(torch), conv_fwd_bwd(minitorch_compat), number=n, repeats=reps)
-    rows.append(("Conv2d 32->64 3x3 on 26x26 fwd+bwd, b64", tt, to, 1.5))
+    tt, to = compare(train_step(torch, sd, batch), train_step(minitorch_compat, sd, batch), number=n, repeats=reps)
+    t_cuda = None
+    device = cuda_device()
+    if device:
+        step = train_step(torch, sd, batch, device)
+
+        def cuda_step():
+            step()
+            torch.cuda.synchronize()
+        t_cuda = median_time(cuda_step, number=n, repeats=reps)
+    rows.append(Row(f"CNN train step (MNIST net, batch {batch})", tt, to, 1.5, cuda=t_cuda, group="cnn"))
+    tt, to = compare(conv_fwd_bwd(torch, batch), conv_fwd_bwd(minitorch_compat, batch), number=n, repeats=reps)
+    rows.append(Row(f"Conv2d 32->64 3x3 on 26x26 fwd+bwd, b{batch}", tt, to, 1.5, group="cnn"))
+    return rows
+
+
+def main(quick=False):
+    threads = match_threads()
+    rows = run(quick)
     print(f"threads: {threads}")
     print_table(rows)
     return rows

@@ -3,7 +3,7 @@
 Run: ``python -m benchmarks.bench_dataloader [--repeats N]``
 
 Each case builds the same data for both libraries, then times whole epochs, alternating
-ours and torch's run by run (so drifts in machine load hit both alike), and reports the
+torch's and ours run by run (so drifts in machine load hit both alike), and reports the
 median of each and the ratio ours/torch (below 1 means we are faster).
 
 Cases:
@@ -14,11 +14,11 @@ Cases:
 * The TensorDataset case with ``num_workers=2`` (worker start-up included).
 """
 import argparse
-import statistics
-import time
 import warnings
 
 import numpy as np
+
+from .harness import Row, compare
 
 
 class RowsDataset:
@@ -42,56 +42,60 @@ def _epoch(loader):
 
 
 def _cases(x, y, small_x, small_y):
+    """(label, target, make ours, make torch): each ``make`` returns a fresh DataLoader."""
     import torch
 
     import minitorch_compat as mt
 
-    def tensor_loader(lib, n_rows, **kwargs):
-        ds = lib.utils.data.TensorDataset(lib.from_numpy(x[:n_rows]), lib.from_numpy(y[:n_rows]))
+    def tensor_loader(lib, **kwargs):
+        ds = lib.utils.data.TensorDataset(lib.from_numpy(x), lib.from_numpy(y))
         return lambda: lib.utils.data.DataLoader(ds, batch_size=64, shuffle=True, **kwargs)
 
     def rows_loader(lib):
         ds = RowsDataset(small_x, small_y)
         return lambda: lib.utils.data.DataLoader(ds, batch_size=64, shuffle=True)
 
+    n, m = len(x), len(small_x)
     return [
-        ("TensorDataset 60000x784 f32, bs 64, shuffle", tensor_loader(mt, len(x)), tensor_loader(torch, len(x))),
-        (f"Python per-sample dataset {len(small_x)}x784, bs 64", rows_loader(mt), rows_loader(torch)),
-        ("TensorDataset 60000x784, bs 64, num_workers=2",
-         tensor_loader(mt, len(x), num_workers=2), tensor_loader(torch, len(x), num_workers=2)),
+        (f"TensorDataset {n}x784 f32, bs 64, shuffle", 0.33, tensor_loader(mt), tensor_loader(torch)),
+        (f"Python per-sample dataset {m}x784, bs 64", 1.0, rows_loader(mt), rows_loader(torch)),
+        (f"TensorDataset {n}x784, bs 64, num_workers=2", None,
+         tensor_loader(mt, num_workers=2), tensor_loader(torch, num_workers=2)),
     ]
+
+
+def run(quick=False, tiny=False, repeats=None):
+    """One Row per case: whole epochs (a fresh DataLoader each), ours and torch alternately."""
+    import torch
+
+    import minitorch_compat as mt
+
+    if repeats is None:
+        repeats = 1 if tiny else 3 if quick else 5
+    n = 640 if tiny else 60000
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, 784), dtype=np.float32)
+    y = rng.integers(0, 10, n)
+    small_x, small_y = x[:n // 6], y[:n // 6]
+    mt.manual_seed(0)
+    torch.manual_seed(0)
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the too-many-workers warning on small machines
+        for name, target, make_ours, make_theirs in _cases(x, y, small_x, small_y):
+            # warm-up included: first-touch page faults, imports
+            tt, to = compare(lambda: _epoch(make_theirs()), lambda: _epoch(make_ours()), repeats=repeats)
+            rows.append(Row(name, tt, to, target, group="data loading"))
+    return rows
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-
-    import torch
-
-    import minitorch_compat as mt
-
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((60000, 784), dtype=np.float32)
-    y = rng.integers(0, 10, 60000)
-    small_x, small_y = x[:10000], y[:10000]
-    mt.manual_seed(0)
-    torch.manual_seed(0)
-    warnings.simplefilter("ignore")  # the too-many-workers warning on small machines
-
     print(f"{'case':<50} {'ours (s)':>10} {'torch (s)':>10} {'ours/torch':>11}")
-    for name, make_ours, make_theirs in _cases(x, y, small_x, small_y):
-        times = {"ours": [], "torch": []}
-        _epoch(make_ours())  # warm-up: first-touch page faults, imports
-        _epoch(make_theirs())
-        for _ in range(args.repeats):
-            for label, make in (("ours", make_ours), ("torch", make_theirs)):
-                loader = make()
-                start = time.perf_counter()
-                _epoch(loader)
-                times[label].append(time.perf_counter() - start)
-        ours, theirs = statistics.median(times["ours"]), statistics.median(times["torch"])
-        print(f"{name:<50} {ours:>10.3f} {theirs:>10.3f} {ours / theirs:>11.2f}")
+    for row in run(repeats=args.repeats):
+        print(f"{row.name:<50} {row.ours:>10.3f} {row.torch:>10.3f} {row.ratio:>11.2f}")
 
 
 if __name__ == "__main__":

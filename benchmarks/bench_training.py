@@ -11,6 +11,9 @@ over the data set. The NumPy version does the same arithmetic by hand (forward, 
 cross-entropy gradient, the three matmul backward passes, the SGD update): it is the
 floor any NumPy-based framework can reach, so ``minitorch/numpy`` is our overhead.
 
+Where CUDA is available, torch's epoch is also timed on the GPU (model and data moved
+there first), for reference beside the CPU numbers.
+
 Run: ``python -m benchmarks.bench_training`` (``--quick``: fewer samples and repeats;
 ``--samples N``: data set size, at most 60000; ``--threads N``: limit both torch and
 NumPy's BLAS to N threads, which makes numbers on a busy machine far more stable).
@@ -19,7 +22,7 @@ import sys
 
 import numpy as np
 
-from .harness import compare, fmt_time, match_threads, time_once
+from .harness import Row, compare, cuda_device, fmt_time, match_threads, median_time
 
 BATCH = 64
 
@@ -31,8 +34,9 @@ def make_data(n, seed=0):
     return X, y
 
 
-def framework_epoch(torch, X, y, state):
-    """One quickstart epoch on ``torch`` (real torch or minitorch_compat)."""
+def framework_epoch(torch, X, y, state, device=None):
+    """One quickstart epoch on ``torch`` (real torch or minitorch_compat), on ``device``
+    (real torch only: ``"cuda"``) when given."""
     nn = torch.nn
     model = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
                           nn.Linear(512, 10))
@@ -40,6 +44,9 @@ def framework_epoch(torch, X, y, state):
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    if device is not None:
+        model.to(device)
+        Xt, yt = Xt.to(device), yt.to(device)
     n = len(X)
 
     def epoch():
@@ -49,7 +56,7 @@ def framework_epoch(torch, X, y, state):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        return loss.item()
+        return loss.item()  # on CUDA this also waits for the queued kernels
     return epoch
 
 
@@ -93,9 +100,37 @@ def numpy_epoch(X, y, state, lr=1e-3):
     return epoch
 
 
-def main(argv=()):
+def initial_state(torch):
+    """The quickstart model's initial weights (torch's init, seed 0) as NumPy arrays."""
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                              torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    return {k: v.detach().numpy().copy() for k, v in ref.state_dict().items()}
+
+
+def measure(n, repeats):
+    """One Row: a quickstart epoch over ``n`` samples, torch vs ours (alternating), the
+    NumPy floor, and torch on CUDA where there is a GPU."""
     import torch
     import minitorch_compat
+    X, y = make_data(n)
+    state = initial_state(torch)
+    run_torch = framework_epoch(torch, X, y, state)
+    run_ours = framework_epoch(minitorch_compat, X, y, state)
+    t_torch, t_ours, t_np = compare(run_torch, run_ours, numpy_epoch(X, y, state), repeats=repeats)
+    device = cuda_device()
+    t_cuda = median_time(framework_epoch(torch, X, y, state, device), repeats=repeats) if device else None
+    return Row(f"quickstart MLP epoch ({n} samples, batch {BATCH})", t_torch, t_ours, 1.0,
+               numpy=t_np, cuda=t_cuda, group="training")
+
+
+def run(quick=False, tiny=False):
+    n, repeats = (256, 1) if tiny else (6400, 3) if quick else (60000, 3)
+    return [measure(n, repeats)]
+
+
+def main(argv=()):
+    import torch
     quick = "--quick" in argv
     n = 6400 if quick else 19200
     if "--samples" in argv:
@@ -111,22 +146,15 @@ def main(argv=()):
         except ImportError:
             print("threadpoolctl is not installed: NumPy's BLAS thread count is unchanged")
     threads = match_threads()
-    X, y = make_data(n)
-    torch.manual_seed(0)
-    ref = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 512), torch.nn.ReLU(),
-                              torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
-    state = {k: v.detach().numpy().copy() for k, v in ref.state_dict().items()}
-
-    run_torch = framework_epoch(torch, X, y, state)
-    run_ours = framework_epoch(minitorch_compat, X, y, state)
-    run_numpy = numpy_epoch(X, y, state)
-    # alternate torch / ours / numpy, medians of `repeats` epochs each
-    t_torch, t_ours = compare(run_torch, run_ours, number=1, repeats=repeats, warmup=1)
-    t_np = sorted(time_once(run_numpy, 1) for _ in range(repeats))[repeats // 2]
+    row = measure(n, repeats)
+    t_torch, t_ours, t_np = row.torch, row.ours, row.numpy
     steps = -(-n // BATCH)
     print(f"quickstart epoch: {n} samples, {steps} steps of batch {BATCH}, threads: {threads}")
     print(f"{'engine':<18} {'epoch':>12} {'per step':>12} {'vs torch':>9}")
-    for name, t in (("torch", t_torch), ("minitorch_compat", t_ours), ("numpy (by hand)", t_np)):
+    engines = [("torch", t_torch), ("minitorch_compat", t_ours), ("numpy (by hand)", t_np)]
+    if row.cuda is not None:
+        engines.append(("torch on cuda", row.cuda))
+    for name, t in engines:
         print(f"{name:<18} {fmt_time(t):>12} {fmt_time(t / steps):>12} {t / t_torch:9.2f}")
     print(f"ratio minitorch/torch: {t_ours / t_torch:.2f} (target <= 1.00); "
           f"minitorch/numpy: {t_ours / t_np:.2f}; numpy/torch: {t_np / t_torch:.2f}")

@@ -427,11 +427,11 @@ def test_custom_function_without_grad_inputs_runs_forward_only():
 
 def test_custom_function_mark_non_differentiable():
     def fn(T):
-        class SortLike(T.autograd.Function):
+        class WithMask(T.autograd.Function):
             @staticmethod
             def forward(ctx, x):
                 vals = x * 1
-                mask = x > 0
+                mask = (x > 0).float()
                 ctx.mark_non_differentiable(mask)
                 return vals, mask
 
@@ -440,7 +440,7 @@ def test_custom_function_mark_non_differentiable():
                 return g
 
         x = T.tensor([1.0, -1.0], requires_grad=True)
-        v, m = SortLike.apply(x)
+        v, m = WithMask.apply(x)
         return v.requires_grad, m.requires_grad
     same(fn)
 

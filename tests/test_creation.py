@@ -82,7 +82,7 @@ def test_tensor_copies_and_requires_grad():
 def test_tensor_from_tensors_list():
     exact(lambda T: T.tensor([T.tensor(1.5), T.tensor(2.0)]))
     exact(lambda T: T.tensor([T.tensor(1), T.tensor(2)]))
-    exact(lambda T: T.tensor([T.tensor([3])]) if False else T.tensor([T.tensor(3)]))
+    exact(lambda T: T.tensor([[T.tensor(3)], [T.tensor(4)]]))
 
 
 # ---------------------------------------------------------------------------- NumPy bridges

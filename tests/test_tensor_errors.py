@@ -168,6 +168,8 @@ CASES = {
     "int_neg_pow": (lambda T, a: a ** -1, (I3,), "msg"),
     "float_alpha_int": (lambda T, a: T.add(a, a, alpha=0.5), (I3,), "msg"),
     "mean_int": (lambda T, a: a.mean(), (I3,), "msg"),
+    "var_int": (lambda T, a: a.var(), (I3,), "msg"),
+    "std_int_dim": (lambda T, a: a.std(0), (I3,), "msg"),
     "inplace_float_into_int": (lambda T, a: a.add_(1.5), (I3,), "msg"),
     "inplace_float_tensor_into_int": (lambda T, a, b: a.mul_(b), (I3, A3), "msg"),
     "where_non_bool": (lambda T, a: T.where(a, a, a), (A3,), None),

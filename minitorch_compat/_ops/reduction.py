@@ -255,10 +255,17 @@ def argmin(input, dim=None, keepdim=False):
 
 # ---- statistics -----------------------------------------------------------------------------
 class Var(Function):
+    """Variance with ``correction`` (1: unbiased). Computed in double like torch's CPU
+    kernels: over all elements, the mean is taken in the input dtype and the squared
+    deviations are summed in double; along dims, a double-precision (Welford) reduction."""
     _raw, _backward_name = True, "VarBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
+        return Var._var64(ctx, x, axes, correction, keepdim).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def _var64(ctx, x, axes, correction, keepdim):
         ctx.save_for_backward(x)
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
         n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
@@ -266,10 +273,14 @@ class Var(Function):
         if ctx.dof <= 0:
             warnings.warn(f"{ctx._backward_name[:3].lower()}(): degrees of freedom is <= 0. Correction should be "
                           "strictly less than the reduction factor (input numel divided by output numel).",
-                          UserWarning, stacklevel=4)
+                          UserWarning, stacklevel=5)
         with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own "Degrees of freedom <= 0"
-            return np.asarray(np.var(x, axis=axes, ddof=correction, keepdims=keepdim), dtype=x.dtype)
+            if axes is None:
+                dx = x.astype(np.float64) - np.float64(np.mean(x))
+                out = np.asarray(np.sum(dx * dx) / ctx.dof)
+                return out.reshape((1,) * x.ndim) if keepdim else out
+            return np.asarray(np.var(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=np.float64))
 
     @staticmethod
     def backward(ctx, g):
@@ -290,7 +301,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
-        out = np.sqrt(Var.forward(ctx, x, axes, correction, keepdim))
+        out = np.sqrt(Var._var64(ctx, x, axes, correction, keepdim)).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
         return out
 
@@ -308,16 +319,22 @@ def _correction(unbiased, correction):
     return 0 if unbiased is False else 1
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def _var_args(input, dim, unbiased):
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     if isinstance(dim, bool):  # var(x, False): the old positional "unbiased"
         dim, unbiased = None, dim
-    return Var.apply(input, _axes(dim, input._data.ndim), _correction(unbiased, correction), keepdim)
+    return _axes(dim, input._data.ndim), unbiased
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    axes, unbiased = _var_args(input, dim, unbiased)
+    return Var.apply(input, axes, _correction(unbiased, correction), keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    if isinstance(dim, bool):  # std(x, False): the old positional "unbiased"
-        dim, unbiased = None, dim
-    return Std.apply(input, _axes(dim, input._data.ndim), _correction(unbiased, correction), keepdim)
+    axes, unbiased = _var_args(input, dim, unbiased)
+    return Std.apply(input, axes, _correction(unbiased, correction), keepdim)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):

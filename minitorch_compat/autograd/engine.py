@@ -12,6 +12,8 @@ algorithm:
 3. Unless ``retain_graph``, each node frees its saved arrays once it has run, so a second
    backward through it raises torch's error.
 """
+import sys
+
 import numpy as np
 
 from .function import Function
@@ -94,7 +96,7 @@ def _send(buffers, edge, grad, capture):
             old = capture[edge]
             capture[edge] = grad if old is None else old + grad
     else:
-        _accumulate(target, grad)
+        _accumulate(target, grad, may_steal=True)
 
 
 def _num_outputs(node):
@@ -102,17 +104,89 @@ def _num_outputs(node):
     return len(meta) if meta else getattr(node, "_n_out", 1)
 
 
-def _accumulate(leaf, grad):
-    """AccumulateGrad: the first gradient is copied (never aliased), later ones are added."""
+def _accumulate(leaf, grad, may_steal=False):
+    """AccumulateGrad: the first gradient becomes ``.grad``, later ones are added.
+
+    The first one is copied, so that ``.grad`` never aliases an array anyone else holds,
+    unless ``may_steal`` (the engine's own call) and nothing else can reach it.
+    """
     if leaf._hooks:
         grad = _run_hooks(leaf._hooks, grad)
+        may_steal = False  # a hook may return an array its author keeps
     data = leaf._data
     if grad.shape != data.shape:
         grad = np.broadcast_to(grad, data.shape)
     if leaf._grad is None:
-        leaf._grad = _wrap(np.array(grad, dtype=data.dtype))
+        if may_steal and _unshared(grad, sys.getrefcount(grad)) and grad.dtype == data.dtype:
+            leaf._grad = _wrap(grad)
+        else:
+            leaf._grad = _wrap(np.array(grad, dtype=data.dtype))
     else:
         leaf._grad._data = leaf._grad._data + grad
 
 
+# ---- stealing the first gradient --------------------------------------------------------
+# Copying the first gradient into ``.grad`` is one memory pass over every parameter per
+# training step (``zero_grad()`` sets ``.grad`` to None, so every step has a first
+# gradient): ~5% of the quickstart MLP's step. torch skips the copy when the incoming
+# gradient tensor has no other user (``use_count() == 1`` in AccumulateGrad), and so do
+# we. An ndarray that owns its memory and that only the engine's call frames refer to
+# cannot be reached by anyone else -- not by a saved tensor, not by another node's
+# gradient (Add's backward returns the same array for both inputs: the tuple then holds
+# it twice), not through a view (a view references its base) -- so it can become
+# ``.grad`` as it is. The number of references the engine's own frames hold depends on
+# the interpreter, so it is measured once below instead of written down.
+_ENGINE_REFS = 0  # sys.getrefcount(grad) in _accumulate when only the engine holds grad; 0: never steal
+
+
+def _unshared(grad, refcount):
+    return (refcount <= _ENGINE_REFS and type(grad) is np.ndarray and grad.flags.owndata
+            and grad.flags.c_contiguous and grad.flags.writeable)
+
+
+def _measure_engine_refs():
+    """The smallest ``_ENGINE_REFS`` at which a gradient that nothing else holds is stolen,
+    both for a gradient a node returns and for a root gradient sent straight to a leaf."""
+    global _ENGINE_REFS
+    made = []
+
+    class _Fresh(Function):
+        _raw = True
+
+        @staticmethod
+        def backward(ctx, g):
+            out = np.ones(1)
+            made.append(id(out))  # the id, not the array: holding it would add a reference
+            return out
+
+    def stolen_via_node():
+        leaf = _wrap(np.zeros(1))
+        leaf._requires_grad = True
+        node = object.__new__(_Fresh)
+        node._next, node.needs_input_grad = ((leaf, 0),), (True,)
+        root = _wrap(np.zeros(1))
+        root._requires_grad, root.grad_fn = True, node
+        run_backward([root], [np.ones(1)], False)
+        return id(leaf._grad._data) == made[-1]
+
+    def stolen_as_root():
+        leaf = _wrap(np.zeros(1))
+        leaf._requires_grad = True
+        grads = [np.ones(1)]
+        sent = id(grads[0])
+        run_backward([leaf], grads, False)
+        return id(leaf._grad._data) == sent
+
+    found = []
+    for check in (stolen_via_node, stolen_as_root):
+        for n in range(1, 16):
+            _ENGINE_REFS = n
+            if check():
+                found.append(n)
+                break
+    _ENGINE_REFS = min(found) if len(found) == 2 else 0
+
+
 from .._tensor import _wrap  # noqa: E402
+
+_measure_engine_refs()
