@@ -7,8 +7,8 @@ imports torch; the NumPy one imports neither), so the numbers do not mix. The me
 which counts every allocation -- NumPy's, torch's own allocator's, the interpreter's
 (``tracemalloc`` would see NumPy's arrays but not torch's tensors). Reported twice:
 
-* growth: the peak during training minus the resident size just before the first step
-  (what training adds on top of the imports and the data set);
+* growth: the peak minus the resident size once the engine is imported and the data set
+  made (what the model, the optimizer and training add);
 * peak: the whole process's peak (imports and the data set included).
 
 Run: ``python -m benchmarks.bench_memory [--quick]``.
@@ -54,14 +54,11 @@ def _numpy_state(seed=0):
 def measure_here(engine, samples):
     """Train one epoch with ``engine`` in this process; return (growth, peak) in bytes."""
     from .bench_training import framework_epoch, make_data, numpy_epoch
+    lib = None if engine == "numpy" else __import__(engine)
     X, y = make_data(samples)
     state = _numpy_state()
-    if engine == "numpy":
-        epoch = numpy_epoch(X, y, state)
-    else:
-        lib = __import__(engine)
-        epoch = framework_epoch(lib, X, y, state)
-    before = _rss_now()
+    before = _rss_now()  # imports and data in; model, optimizer and training not yet
+    epoch = numpy_epoch(X, y, state) if lib is None else framework_epoch(lib, X, y, state)
     epoch()
     peak = _rss_peak()
     return max(0, peak - before), peak
@@ -81,13 +78,10 @@ def run(quick=False, tiny=False):
     growth, peak = {}, {}
     for engine in ENGINES:
         growth[engine], peak[engine] = measure(engine, samples)
-    common = dict(numpy=None, group="memory", unit="bytes")
-    return [
-        Row(f"training epoch: peak RSS growth ({samples} samples)", growth["torch"], growth["minitorch_compat"],
-            **{**common, "numpy": growth["numpy"]}),
-        Row("training epoch: process peak RSS", peak["torch"], peak["minitorch_compat"],
-            **{**common, "numpy": peak["numpy"]}),
-    ]
+    return [Row(name, values["torch"], values["minitorch_compat"], numpy=values["numpy"], group="memory",
+                unit="bytes")
+            for name, values in ((f"training epoch: peak RSS growth ({samples} samples)", growth),
+                                 ("training epoch: process peak RSS", peak))]
 
 
 def main(argv):

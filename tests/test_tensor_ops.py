@@ -126,9 +126,17 @@ def test_rpow_scalar_tensor(a, b):
     check_op(lambda T, x: b ** x, a)
 
 
-@given(pair=array_pair(positive=True, hi=3))
+# float64: the exponent's gradient, summed over broadcast dims, cancels heavily (x**e * log x
+# of both signs), so float32 sums in different orders differ by more than 1e-5.
+@given(pair=array_pair(dtypes=[np.float64], positive=True, hi=3))
 def test_pow_tensor_tensor(pair):
     check_op(lambda T, a, b: T.pow(a, b), *pair)
+
+
+@given(a=float_arrays(shape=shapes(), positive=True, hi=3), data=st.data())
+def test_pow_tensor_tensor_same_shape(a, data):
+    e = data.draw(arrays(a.dtype, a.shape, lo=-2, hi=3))
+    check_op(lambda T, x, y: x ** y, a, e)
 
 
 @given(a=arrays(np.int64, shapes(), lo=-4, hi=4), e=st.integers(0, 3))

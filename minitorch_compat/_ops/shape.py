@@ -4,6 +4,8 @@ Most of these return NumPy *views*, so they share memory with their input exactl
 torch's do (``view``, ``transpose``, basic slicing...). Their backward only moves
 gradient values around: reshape it back, transpose it back, scatter it into zeros.
 """
+import math
+
 import numpy as np
 
 from .. import _dtype
@@ -82,7 +84,7 @@ def flatten(input, start_dim=0, end_dim=-1):
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
         return input
-    return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
 def unflatten(input, dim, sizes):

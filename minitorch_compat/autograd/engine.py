@@ -88,7 +88,7 @@ def _send(buffers, edge, grad, capture):
     if isinstance(target, Function):
         slots = buffers.get(target)
         if slots is None:
-            slots = buffers[target] = [None] * _num_outputs(target)
+            slots = buffers[target] = [None] * target._n_out
         old = slots[index]
         slots[index] = grad if old is None else old + grad
     elif capture is not None:
@@ -97,11 +97,6 @@ def _send(buffers, edge, grad, capture):
             capture[edge] = grad if old is None else old + grad
     else:
         _accumulate(target, grad, may_steal=True)
-
-
-def _num_outputs(node):
-    meta = getattr(node, "_out_meta", None)
-    return len(meta) if meta else getattr(node, "_n_out", 1)
 
 
 def _accumulate(leaf, grad, may_steal=False):

@@ -66,6 +66,7 @@ class Function(FunctionCtx):
 
     _raw = False          # built-in ops: forward/backward work on NumPy arrays
     _next = ()
+    _n_out = 1            # how many outputs forward returned (set by _wrap_outputs for a tuple)
     _hooks = None         # {output_index: [hook, ...]} from Tensor.register_hook/retain_grad
     needs_input_grad = ()
 
@@ -104,11 +105,12 @@ class Function(FunctionCtx):
             out = _user_forward(cls, ctx, args, kwargs)
         if not record:
             return _wrap_outputs(out, None)
-        ctx._next = tuple(
+        # (list comprehensions, not generator expressions: this runs for every recorded op)
+        ctx._next = edges = tuple([
             ((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, 0))
             if isinstance(a, Tensor) and a._requires_grad else None
-            for a in args)
-        ctx.needs_input_grad = tuple(e is not None for e in ctx._next)
+            for a in args])
+        ctx.needs_input_grad = tuple([e is not None for e in edges])
         return _wrap_outputs(out, ctx)
 
     # ---- what the engine and users see of a node ---------------------------------
@@ -156,17 +158,18 @@ def _wrap_outputs(out, ctx):
 
 
 def _wrap_one(o, ctx, i):
-    if isinstance(o, Tensor):          # user forward returned a Tensor
+    if type(o) is np.ndarray:          # a built-in op's output (tested first: the usual case)
+        t = object.__new__(Tensor)
+        t._data = o
+    elif isinstance(o, Tensor):        # user forward returned a Tensor
         t = o if ctx is None else o.detach()
         if ctx is not None and id(o) in ctx._non_differentiable:
             return t
     else:
-        if type(o) is not np.ndarray:
-            if o is None or isinstance(o, (int, float, bool, str)) and not isinstance(o, np.generic):
-                return o
-            o = np.asarray(o)
+        if o is None or isinstance(o, (int, float, bool, str)) and not isinstance(o, np.generic):
+            return o
         t = object.__new__(Tensor)
-        t._data = o
+        t._data = np.asarray(o)
     if ctx is not None and t._data.dtype.kind in "fc":
         t._requires_grad = True
         t.grad_fn = ctx
