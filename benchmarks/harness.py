@@ -30,7 +30,7 @@ class Row(NamedTuple):
 
     @property
     def ratio(self):
-        return self.ours / self.torch
+        return self.ours / self.torch if self.torch else float("nan")
 
 
 def match_threads():

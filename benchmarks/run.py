@@ -11,8 +11,8 @@ thread count from the environment when it loads):
   stable: multi-threaded GEMMs stall whenever another process holds a core.
 
 Inside a process every benchmark alternates the engines run by run and reports medians
-(``benchmarks/harness.py``). Peak memory is measured once, each engine in its own process
-(``benchmarks/bench_memory.py``). Where real torch sees a GPU, the training epoch and the
+(``benchmarks/harness.py``). Peak memory is measured once (default threads), each engine
+in its own process (``benchmarks/bench_memory.py``). Where real torch sees a GPU, the training epoch and the
 CNN step are also timed with torch on CUDA, beside the CPU numbers; without one that
 column is left out.
 
@@ -69,8 +69,9 @@ def _run_setting(setting, names, quick, tiny):
 
 
 # ---- the report -------------------------------------------------------------------------
-def _rows(result):
-    return [Row(**{k: v for k, v in r.items() if k != "ratio"}) for r in result["rows"]]
+def _as_rows(dicts):
+    """JSON row dicts back to ``Row``s (``ratio`` is derived, so it is dropped)."""
+    return [Row(**{k: v for k, v in d.items() if k != "ratio"}) for d in dicts]
 
 
 def _versions():
@@ -88,13 +89,13 @@ def _versions():
 def _print_report(report):
     for result in report["settings"]:
         print(f"\n== {_label(result['setting'])}: NumPy BLAS and torch on {result['threads']} thread(s) ==")
-        print_table(_rows(result))
+        print_table(_as_rows(result["rows"]))
     if report["memory"]:
         print("\n== peak memory (each engine in its own process; resource.getrusage maxrss) ==")
-        print_table([Row(**{k: v for k, v in r.items() if k != "ratio"}) for r in report["memory"]])
-    if not report["cuda"]:
+        print_table(_as_rows(report["memory"]))
+    if report["cuda"] is False:
         print("\nCUDA: torch.cuda.is_available() is False here, so the torch-on-CUDA timings were skipped.")
-    targets = [(r, result["setting"]) for result in report["settings"] for r in _rows(result)
+    targets = [(r, result["setting"]) for result in report["settings"] for r in _as_rows(result["rows"])
                if r.target is not None]
     if targets:
         print("\ntargets (ours/torch time):")
@@ -106,7 +107,8 @@ def _print_report(report):
 def plot(report, path):
     """Horizontal bars of ours/torch per benchmark and thread setting (log scale, ratio
     written at the bar's end); targets as red ticks, the NumPy floor (numpy/torch) as
-    black dots, parity as a dashed line; peak memory in grey below."""
+    black dots, torch on CUDA (cuda/cpu) as green diamonds, parity as a dashed line;
+    peak memory in grey below."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -136,8 +138,12 @@ def plot(report, path):
                 ax.plot([r["target"]] * 2, [y - height / 2, y + height / 2], color="red", lw=2.5)
             if r["numpy"] is not None and r["unit"] == "s":
                 ax.plot(r["numpy"] / r["torch"], y, "ko", ms=4)
+            if r["cuda"] is not None:
+                ax.plot(r["cuda"] / r["torch"], y, "gD", ms=5)
     legend += [Line2D([], [], color="red", lw=2.5, label="target (at most)"),
                Line2D([], [], color="k", marker="o", ls="", ms=4, label="NumPy floor / torch")]
+    if report["cuda"]:
+        legend.append(Line2D([], [], color="g", marker="D", ls="", ms=5, label="torch CUDA / torch CPU"))
     ax.axvline(1.0, color="k", ls="--", lw=1)
     ax.set_xscale("log")
     ax.set_yticks(range(len(names)), names, fontsize=8)
@@ -189,7 +195,7 @@ def main(argv=None):
         "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpus": os.cpu_count(),
                     "load_average_before": load_before, "load_average_after": os.getloadavg()},
         "versions": _versions(),
-        "cuda": any(r["cuda"] for r in results),
+        "cuda": any(r["cuda"] for r in results) if results else None,  # None: nothing timed
         "settings": results,
         "memory": memory,
     }
