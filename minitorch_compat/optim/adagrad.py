@@ -20,8 +20,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from . import _pointwise as P
-from .optimizer import Optimizer, _to_scalar
-from .rmsprop import _real, _run_closure, _scalar_dtype
+from .optimizer import Optimizer, _real, _run_closure, _scalar_dtype, _to_scalar
 
 __all__ = ["Adagrad"]
 

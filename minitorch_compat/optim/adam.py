@@ -21,7 +21,7 @@ import numpy as np
 
 from .._dtype import float32
 from .._tensor import Tensor, _wrap
-from .optimizer import Optimizer, _to_scalar
+from .optimizer import Optimizer, _run_closure, _to_scalar
 
 __all__ = ["Adam"]
 
@@ -92,11 +92,7 @@ class Adam(Optimizer):
 
     def step(self, closure=None):
         """One Adam update of every parameter that has a gradient."""
-        loss = None
-        if closure is not None:
-            from ..autograd.grad_mode import enable_grad
-            with enable_grad():
-                loss = closure()
+        loss = _run_closure(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])

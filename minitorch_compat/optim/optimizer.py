@@ -23,6 +23,8 @@ from collections import defaultdict
 from copy import deepcopy
 from itertools import chain
 
+import numpy as np
+
 from .._tensor import Tensor
 from ..nn.modules.module import RemovableHandle, _typename
 
@@ -42,6 +44,26 @@ required = _RequiredParameter()
 def _to_scalar(x):
     """A 1-element tensor hyperparameter (``lr=torch.tensor(0.1)``) as a Python number."""
     return x.item() if isinstance(x, Tensor) else x
+
+
+def _run_closure(closure):
+    """``step(closure)``: re-evaluate the loss with grad mode on, as every torch optimizer does."""
+    if closure is None:
+        return None
+    from ..autograd.grad_mode import enable_grad
+    with enable_grad():
+        return closure()
+
+
+def _scalar_dtype():
+    """torch keeps a parameter's ``step`` in float64 only when that is the default dtype."""
+    from .. import _dtype
+    return np.float64 if _dtype.get_default_dtype() == _dtype.float64 else np.float32
+
+
+def _real(a):
+    """A complex parameter is optimised as its real and imaginary parts (torch's view_as_real)."""
+    return a.view(a.real.dtype) if a.dtype.kind == "c" else a
 
 
 def _wrap_step(step):

@@ -22,29 +22,11 @@ the same order on the NumPy arrays, in place, rounded as torch's kernels round t
 """
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor, _wrap
 from . import _pointwise as P
-from .optimizer import Optimizer, _to_scalar
+from .optimizer import Optimizer, _real, _run_closure, _scalar_dtype, _to_scalar
 
 __all__ = ["RMSprop"]
-
-
-def _scalar_dtype():
-    """torch keeps ``step`` in float64 only when that is the default dtype."""
-    return np.float64 if _dtype.get_default_dtype() == _dtype.float64 else np.float32
-
-
-def _real(a):
-    return a.view(a.real.dtype) if a.dtype.kind == "c" else a
-
-
-def _run_closure(closure):
-    if closure is None:
-        return None
-    from ..autograd.grad_mode import enable_grad
-    with enable_grad():
-        return closure()
 
 
 class RMSprop(Optimizer):

@@ -17,7 +17,7 @@ multiply-add into one rounding; results then differ in the last bit, ~1e-7 relat
 import numpy as np
 
 from .._tensor import _wrap
-from .optimizer import Optimizer, _to_scalar
+from .optimizer import Optimizer, _run_closure, _to_scalar
 
 __all__ = ["SGD"]
 
@@ -68,11 +68,7 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()``'s loss."""
-        loss = None
-        if closure is not None:
-            from ..autograd.grad_mode import enable_grad
-            with enable_grad():
-                loss = closure()
+        loss = _run_closure(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             momentum, dampening = group["momentum"], group["dampening"]
