@@ -23,8 +23,7 @@ DataLoader (with torchvision's ``ToTensor``); ``reference/`` uses it that way.
 import numpy as np
 
 from ..._ops.creation import from_numpy
-from .mnist import _as_image
-from .vision import VisionDataset
+from .mnist import LabelledImages
 
 __all__ = ["Digits"]
 
@@ -43,7 +42,7 @@ def load_digits_arrays():
     return images, bunch.target.astype(np.int64)
 
 
-class Digits(VisionDataset):
+class Digits(LabelledImages):
     """scikit-learn's 8x8 handwritten digits (1,437 train / 360 test), MNIST-style.
 
     Args:
@@ -68,22 +67,3 @@ class Digits(VisionDataset):
         part = slice(0, TRAIN_SIZE) if train else slice(TRAIN_SIZE, None)
         self.data = from_numpy(np.ascontiguousarray(images[part]))
         self.targets = from_numpy(np.ascontiguousarray(labels[part]))
-
-    @property
-    def class_to_idx(self):
-        return {name: i for i, name in enumerate(self.classes)}
-
-    def __len__(self):
-        return len(self.data)
-
-    def __getitem__(self, index):
-        """``(image, label)``, transformed like MNIST's samples."""
-        img, target = _as_image(self.data.numpy()[index]), int(self.targets.numpy()[index])
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
-
-    def extra_repr(self):
-        return f"Split: {'Train' if self.train is True else 'Test'}"

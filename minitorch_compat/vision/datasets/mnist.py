@@ -102,7 +102,31 @@ def _as_image(arr):
     return _PIL_IMAGE.fromarray(arr) if _PIL_IMAGE else arr
 
 
-class MNIST(VisionDataset):
+class LabelledImages(VisionDataset):
+    """What MNIST-style datasets share: ``data`` (uint8 ``N x H x W``), ``targets`` (int64
+    ``N``), ``classes`` and a ``train`` flag; samples are ``(PIL image, int label)``."""
+
+    @property
+    def class_to_idx(self):
+        return {name: i for i, name in enumerate(self.classes)}
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        """``(image, label)``: the image through ``transform``, the int label through ``target_transform``."""
+        img, target = _as_image(self.data.numpy()[index]), int(self.targets.numpy()[index])
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def extra_repr(self):
+        return f"Split: {'Train' if self.train is True else 'Test'}"
+
+
+class MNIST(LabelledImages):
     """The MNIST handwritten digits: 60,000 training and 10,000 test 28x28 grey images.
 
     Args:
@@ -193,25 +217,6 @@ class MNIST(VisionDataset):
                 raise RuntimeError(f"could not download {filename} ({'; '.join(errors)}); place {names} "
                                    f"(gzipped or not) in {os.path.abspath(self.raw_folder)}")
 
-    # ------------------------------------------------------------------ samples
-    @property
-    def class_to_idx(self):
-        return {name: i for i, name in enumerate(self.classes)}
-
-    def __len__(self):
-        return len(self.data)
-
-    def __getitem__(self, index):
-        """``(image, label)``: the image through ``transform``, the int label through ``target_transform``."""
-        img, target = _as_image(self.data.numpy()[index]), int(self.targets.numpy()[index])
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
-
-    def extra_repr(self):
-        return f"Split: {'Train' if self.train is True else 'Test'}"
 
 
 class FashionMNIST(MNIST):
