@@ -55,3 +55,7 @@ cfloat = complex64
 cdouble = complex128
 
 __version__ = "0.1.0"
+
+from ._numpy_compat import add_numpy_aliases as _add_numpy_aliases  # noqa: E402
+
+_add_numpy_aliases(globals())  # torch.cat(xs, axis=0), torch.sum(x, axis=1, keepdims=True)

@@ -706,3 +706,6 @@ from . import _tensor_str  # noqa: E402
 from ._ops import pointwise as _P, shape as _S, linalg as _L, reduction as _Rd  # noqa: E402
 from ._ops import activation as _A, inplace as _I, sampling as _R  # noqa: E402
 from ._ops import sorting as _Sort, scatter as _Sc, special as _Sp  # noqa: E402
+from ._numpy_compat import add_numpy_aliases  # noqa: E402
+
+add_numpy_aliases(Tensor)  # x.sum(axis=1, keepdims=True), as torch allows
