@@ -3,7 +3,7 @@
 ``scatter(dim, index, src)`` writes ``src[i][j]`` to ``out[index[i][j]][j]`` (for
 dim=0): the inverse of ``gather``. Its backward gathers the output gradient back for
 ``src`` and zeroes it for the overwritten places of ``input``. ``embedding`` is a row
-lookup ``weight[indices]`` whose backward adds each row's gradients (``np.add.at``, since
+lookup ``weight[indices]`` whose backward adds each row's gradients (``add_rows``, since
 the same index may appear many times), except at ``padding_idx``.
 """
 import numpy as np
@@ -12,6 +12,7 @@ from .. import _dtype
 from .._tensor import Tensor, _wrap, _wrap_dim, _TYPE_NAMES
 from ..autograd.function import Function
 from .pointwise import _operand
+from .shape import add_rows
 
 
 def _full_index(index, dim):
@@ -107,7 +108,7 @@ class Embedding(Function):
         rows = g.reshape(-1, ctx.shape[1])
         if ctx.scale:  # each occurrence counts 1/(occurrences of its index in the batch)
             rows = rows / np.bincount(flat, minlength=ctx.shape[0])[flat, None].astype(g.dtype)
-        np.add.at(gw, flat, rows)
+        add_rows(gw, flat, rows)
         if ctx.padding_idx >= 0:
             gw[ctx.padding_idx] = 0
         return gw, None, None, None

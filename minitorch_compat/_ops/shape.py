@@ -480,6 +480,22 @@ def _index_error(e, ndim):
     return IndexError(msg.replace("axis", "dimension"))
 
 
+def add_rows(out, rows, values):
+    """``out[rows[i]] += values[i]`` for every i, repeated rows adding up.
+
+    The same as ``np.add.at(out, rows, values)``, which is slow on large arrays: sort the
+    rows (stably, so repeated rows are summed in their original order), sum each run of
+    equal rows with one ``np.add.reduceat`` and add every sum once.
+    """
+    if rows.size == 0:
+        return
+    rows = np.where(rows < 0, rows + out.shape[0], rows)
+    order = np.argsort(rows, kind="stable")
+    sorted_rows = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
+    out[sorted_rows[starts]] += np.add.reduceat(values[order], starts, axis=0)
+
+
 class Index(Function):
     _raw = True
 
@@ -495,10 +511,15 @@ class Index(Function):
     @staticmethod
     def backward(ctx, g):
         gx = np.zeros(ctx.shape, dtype=ctx.dtype)
+        key = ctx.key
         if ctx.basic:
-            gx[ctx.key] = g
+            gx[key] = g
+        elif type(key) is tuple and len(key) == 1 and key[0].dtype == np.bool_:
+            gx[key] = g  # a mask selects each element at most once: nothing to add up
+        elif type(key) is tuple and len(key) == 1 and key[0].ndim == 1 and key[0].dtype.kind in "iu":
+            add_rows(gx, key[0], g)  # x[idx]: the common case, done without np.add.at
         else:
-            np.add.at(gx, ctx.key, g)  # repeated indices must add up
+            np.add.at(gx, key, g)  # repeated indices must add up
         return gx, None, None
 
     def name(self):
