@@ -52,7 +52,7 @@ def test_conv_default_init_is_bit_exact(seed, cin, cout, k, bias, groups, name):
 
 @pytest.mark.parametrize("build", [
     lambda nn: nn.Conv2d(3, 16, 3, 2, 1),
-    lambda nn: nn.Conv2d(4, 8, (3, 5), stride=(2, 1), padding="same" if False else (0, 2), dilation=2, groups=2,
+    lambda nn: nn.Conv2d(4, 8, (3, 5), stride=(2, 1), padding=(0, 2), dilation=2, groups=2,
                          bias=False),
     lambda nn: nn.Conv2d(2, 4, 3, padding="same"),
     lambda nn: nn.Conv2d(2, 4, 3, padding="valid", padding_mode="reflect"),
