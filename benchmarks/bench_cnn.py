@@ -24,7 +24,7 @@ import sys
 
 import numpy as np
 
-from .harness import Row, compare, cuda_device, match_threads, median_time, print_table
+from .harness import Row, compare, cuda_device, match_threads, median_time, run_and_print
 
 
 def build(T, sd=None):
@@ -108,11 +108,7 @@ def run(quick=False, tiny=False):
 
 
 def main(quick=False):
-    threads = match_threads()
-    rows = run(quick)
-    print(f"threads: {threads}")
-    print_table(rows)
-    return rows
+    return run_and_print(run, quick)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from .harness import Row, compare, match_threads, print_table
+from .harness import Row, compare, run_and_print
 
 
 def small_graph(torch):
@@ -135,11 +135,7 @@ def run(quick=False, tiny=False):
 
 
 def main(quick=False):
-    threads = match_threads()
-    rows = run(quick)
-    print(f"threads: {threads}")
-    print_table(rows)
-    return rows
+    return run_and_print(run, quick)
 
 
 if __name__ == "__main__":

@@ -112,3 +112,12 @@ def print_table(rows):
         if extra[1]:
             line += f" {fmt_value(r.cuda, r.unit):>12}"
         print(line)
+
+
+def run_and_print(run, quick=False):
+    """A bench module's ``main``: match threads, run its benchmarks, print the table."""
+    threads = match_threads()
+    rows = run(quick)
+    print(f"threads: {threads}")
+    print_table(rows)
+    return rows
