@@ -23,7 +23,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .._tensor import _wrap
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
@@ -35,11 +35,11 @@ def _out_size(size, k, s, p, d):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-class Conv2d(Function):
-    _raw, _backward_name = True, "ConvolutionBackward0"
+class Conv2d(ArrayFunction):
+    _backward_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, x, w, b, stride, padding, dilation, groups):
+    def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups):
         (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
         n, c, h, wd = x.shape
         o, cg, kh, kw = w.shape
@@ -78,7 +78,7 @@ class Conv2d(Function):
             # dW = dY @ cols^T: the product sums over the batch and all positions at once
             gw = np.matmul(gm, cols.transpose(0, 2, 1))                         # (g, O/g, kh*kw*cg)
             gw = gw.reshape(o, kh, kw, cg).transpose(0, 3, 1, 2)
-        if ctx.has_bias and ctx.needs_input_grad[2]:
+        if ctx.has_bias and len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             gb = g.sum(axis=(0, 2, 3))
         if ctx.needs_input_grad[0]:
             # gradient of every patch: W^T @ dY, shaped like cols
@@ -93,7 +93,7 @@ class Conv2d(Function):
                     gxp[:, :, :, rows, colsl] += gcols[:, i, j]
             gxp = gxp.reshape(c, n, h + 2 * ph, wd + 2 * pw)[:, :, ph:ph + h, pw:pw + wd]
             gx = np.ascontiguousarray(gxp.transpose(1, 0, 2, 3))
-        return gx, gw, gb, None, None, None, None
+        return gx, gw, gb
 
 
 def _resolve_padding(padding, kernel, dilation, stride):
@@ -122,10 +122,7 @@ def _check(x, w, groups, nd):
             f"Given groups={groups}, weight of size {list(w._data.shape)}, expected input{list(x._data.shape)} "
             f"to have {w._data.shape[1] * groups} channels, but got {c} channels instead")
     if x._data.dtype != w._data.dtype:
-        raise RuntimeError(f"expected scalar type {_TN.get(x.dtype._name, x.dtype._name)} but found {_TN.get(w.dtype._name, w.dtype._name)}")
-
-
-_TN = {"float32": "Float", "float64": "Double", "float16": "Half"}
+        raise RuntimeError(f"expected scalar type {x.dtype._scalar_name} but found {w.dtype._scalar_name}")
 
 
 def _check_args(stride, dilation, groups):
@@ -157,7 +154,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                 f"Calculated padded input size per channel: ({h + 2 * pad[0]} x {wd + 2 * pad[1]}). "
                 f"Kernel size: ({dilation[0] * (kernel[0] - 1) + 1} x {dilation[1] * (kernel[1] - 1) + 1}). "
                 "Kernel size can't be greater than actual input size")
-    out = Conv2d.apply(x, w, bias, stride, pad, dilation, groups)
+    out = Conv2d.apply(x, w, *(() if bias is None else (bias,)), stride=stride, padding=pad, dilation=dilation,
+                       groups=groups)
     return out.squeeze(0) if unbatched else out
 
 

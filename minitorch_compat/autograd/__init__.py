@@ -9,7 +9,7 @@ import numpy as np
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .gradcheck import gradcheck, gradgradcheck
-from . import engine, function, graph  # noqa: F401
+from . import engine, function, graph, accumulate_grad  # noqa: F401
 
 __all__ = ["Function", "FunctionCtx", "backward", "grad", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "inference_mode", "gradcheck", "Variable"]
@@ -62,7 +62,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         results = grad(outputs, inputs, [_wrap(g) for g in grads], retain_graph, allow_unused=True)
         for t, g in zip(inputs, results):
             if g is not None:
-                engine._accumulate(t, g._data)
+                accumulate_grad.accumulate(t, g._data)
         return
     engine.run_backward(outputs, grads, bool(retain_graph))
 
