@@ -22,6 +22,8 @@ __all__ = ["dtype", "promote_types", "result_type", "get_default_dtype", "set_de
 class dtype:
     """One scalar type, e.g. ``torch.float32``. Compare with ``==`` or ``is``."""
 
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
+
     __slots__ = ("_name", "_np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category",
                  "_scalar_name", "_cpp_name")
 

@@ -30,6 +30,8 @@ from ._dtype import from_numpy_dtype
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
 
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
+
     def __repr__(self):
         return f"torch.Size({list(self)})"
 
@@ -54,6 +56,8 @@ class Size(tuple):
 
 class device:
     """torch.device. Only ``cpu`` exists here; ``cuda`` can be named but not used."""
+
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
     def __init__(self, type, index=None):
         if isinstance(type, device):
@@ -112,6 +116,8 @@ def _wrap(array, requires_grad=False):
 
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
+
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
     # Autograd meta, as class-level defaults (see module docstring).
     _requires_grad = False

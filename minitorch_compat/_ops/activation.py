@@ -20,11 +20,9 @@ from .special import erf_float64
 
 
 def log_softmax_array(x, axis):
-    """``x - max - log(sum(exp(x - max)))`` along ``axis``: the stable log-softmax of an array.
-    (Infinite or NaN logits give torch's nan/-inf, silently.)"""
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        shifted = x - x.max(axis=axis, keepdims=True)
-        shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    """``x - max - log(sum(exp(x - max)))`` along ``axis``: the stable log-softmax of an array."""
+    shifted = x - x.max(axis=axis, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return shifted
 
 
@@ -33,9 +31,8 @@ class Softmax(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, dim):
-        with np.errstate(invalid="ignore", over="ignore"):
-            e = np.exp(x - np.max(x, axis=dim, keepdims=True))
-            y = e / np.sum(e, axis=dim, keepdims=True)
+        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+        y = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -125,8 +122,7 @@ class Silu(ArrayFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        with np.errstate(over="ignore"):
-            return x / (1 + np.exp(-x))
+        return x / (1 + np.exp(-x))
 
     @staticmethod
     def backward(ctx, g):
@@ -144,8 +140,7 @@ class Softplus(ArrayFunction):
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
         bx = x * beta
-        with np.errstate(over="ignore"):
-            return np.where(bx > threshold, x, np.log1p(np.exp(bx)) / beta)
+        return np.where(bx > threshold, x, np.log1p(np.exp(bx)) / beta)
 
     @staticmethod
     def backward(ctx, g):

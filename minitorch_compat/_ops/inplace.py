@@ -87,7 +87,8 @@ def _store(self, result):
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(r.shape)}")
     if not _can_cast(r.dtype, self._data.dtype):
         raise RuntimeError(f"result type {scalar_name(r.dtype)} can't be cast to the desired output type {scalar_name(self._data.dtype)}")
-    np.copyto(self._data, r, casting="unsafe")
+    with np.errstate(over="ignore", invalid="ignore"):  # a float64 result stored in float16 may overflow
+        np.copyto(self._data, r, casting="unsafe")
     self._version += 1
 
 

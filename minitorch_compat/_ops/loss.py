@@ -97,9 +97,8 @@ class BinaryCrossEntropy(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction):
-        with np.errstate(divide="ignore"):
-            log_x = np.maximum(np.log(x), -100)
-            log_1mx = np.maximum(np.log1p(-x), -100)
+        log_x = np.maximum(np.log(x), -100)
+        log_1mx = np.maximum(np.log1p(-x), -100)
         loss = -(t * log_x + (1 - t) * log_1mx)
         if weight is not None:
             loss = loss * weight
@@ -173,12 +172,10 @@ class KLDiv(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, t, reduction, log_target):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if log_target:
-                loss = np.exp(t) * (t - x)
-            else:
-                tlogt = np.where(t == 0, t.dtype.type(0), t * np.log(t))
-                loss = tlogt - t * x
+        if log_target:
+            loss = np.exp(t) * (t - x)
+        else:
+            loss = np.where(t == 0, t.dtype.type(0), t * np.log(t)) - t * x
         ctx.save_for_backward(x, t)
         ctx.reduction, ctx.log_target, ctx.n = reduction, log_target, loss.size
         ctx._backward_name = {"mean": "MeanBackward0", "sum": "SumBackward0", "batchmean": "DivBackward0",

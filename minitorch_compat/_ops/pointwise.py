@@ -26,15 +26,11 @@ def _is_scalar(x):
 
 
 def _operand(x):
-    """Python numbers and NumPy scalars stay scalars; anything else becomes a Tensor."""
-    if isinstance(x, Tensor):
+    """Tensors and Python numbers as they are; a NumPy scalar as a number, an array as a Tensor."""
+    if isinstance(x, Tensor) or _is_scalar(x):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
-    if _is_scalar(x):
-        return x
-    if isinstance(x, np.ndarray):
-        return _wrap(x)
+    if isinstance(x, (np.generic, np.ndarray)):
+        return x.item() if isinstance(x, np.generic) else _wrap(x)
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
@@ -92,8 +88,7 @@ class ToCopy(ArrayFunction):
     @staticmethod
     def forward(ctx, x, np_dtype):
         ctx.in_dtype = x.dtype
-        with np.errstate(over="ignore", invalid="ignore"):  # float64 -> float16 overflow is silent in torch
-            return x.astype(np_dtype)
+        return x.astype(np_dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -168,8 +163,7 @@ class Div(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or nan, silently
-            return np.true_divide(a, b)
+        return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -186,8 +180,7 @@ class Pow(ArrayFunction):
     @staticmethod
     def forward(ctx, x, exponent):
         ctx._backward_name = "PowBackward1" if isinstance(exponent, np.ndarray) else "PowBackward0"
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.power(x, exponent)
+        out = np.power(x, exponent)
         ctx.save_for_backward(x, exponent, out)
         return out
 
@@ -205,8 +198,7 @@ class PowScalarBase(ArrayFunction):
 
     @staticmethod
     def forward(ctx, exponent, base):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.power(base, exponent)
+        out = np.power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
         return out
 
@@ -356,7 +348,8 @@ def lerp(input, end, weight):
 # ---- unary math ---------------------------------------------------------------------
 def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
     """Build a one-input Function: ``fn`` computes the output, ``grad(g, saved)`` its backward,
-    where ``saved`` is the input or (``save="output"``) the output.
+    where ``saved`` is the input, the output (``save="output"``) or nothing (``save=None``:
+    torch saves nothing for these, so a second backward through them is allowed).
     ``bool_error``: the NotImplementedError message torch gives for a bool input."""
 
     class Unary(ArrayFunction):
@@ -365,12 +358,13 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
         @staticmethod
         def forward(ctx, x):
             y = fn(x)
-            ctx.save_for_backward(x if save == "input" else y)
+            if save is not None:
+                ctx.save_for_backward(x if save == "input" else y)
             return y
 
         @staticmethod
         def backward(ctx, g):
-            return grad(g, ctx.saved_tensors[0])
+            return grad(g, ctx.saved_tensors[0] if save is not None else None)
 
     Unary.__name__ = Unary.__qualname__ = name.replace("Backward0", "")
 
@@ -383,44 +377,35 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
     return op
 
 
-def _quiet(f):
-    """``f`` without NumPy's warnings for log(0), sqrt(-1), exp(1000)...: torch returns
-    inf/nan silently. (Backward formulas need no wrapping: the engine runs them all quietly.)"""
-    def quiet_f(x):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return f(x)
-    return quiet_f
-
-
 # Each line: torch's node name, the forward, and the backward in terms of (grad, saved).
-exp = _unary("ExpBackward0", _quiet(np.exp), lambda g, y: g * y, save="output")
-log = _unary("LogBackward0", _quiet(np.log), lambda g, x: g / x)
-log2 = _unary("Log2Backward0", _quiet(np.log2), lambda g, x: g / (x * np.log(2).astype(x.dtype)))
-log10 = _unary("Log10Backward0", _quiet(np.log10), lambda g, x: g / (x * np.log(10).astype(x.dtype)))
-log1p = _unary("Log1PBackward0", _quiet(np.log1p), lambda g, x: g / (x + 1))
-expm1 = _unary("Expm1Backward0", _quiet(np.expm1), lambda g, y: g * (y + 1), save="output")
-sqrt = _unary("SqrtBackward0", _quiet(np.sqrt), lambda g, y: g / (2 * y), save="output")
-rsqrt = _unary("RsqrtBackward0", _quiet(lambda x: 1 / np.sqrt(x)), lambda g, y: g * -0.5 * y * y * y, save="output")
-reciprocal = _unary("ReciprocalBackward0", _quiet(np.reciprocal), lambda g, y: -g * y * y, save="output")
-sin = _unary("SinBackward0", _quiet(np.sin), lambda g, x: g * np.cos(x))
-cos = _unary("CosBackward0", _quiet(np.cos), lambda g, x: -g * np.sin(x))
+exp = _unary("ExpBackward0", np.exp, lambda g, y: g * y, save="output")
+log = _unary("LogBackward0", np.log, lambda g, x: g / x)
+log2 = _unary("Log2Backward0", np.log2, lambda g, x: g / (x * np.log(2).astype(x.dtype)))
+log10 = _unary("Log10Backward0", np.log10, lambda g, x: g / (x * np.log(10).astype(x.dtype)))
+log1p = _unary("Log1PBackward0", np.log1p, lambda g, x: g / (x + 1))
+expm1 = _unary("Expm1Backward0", np.expm1, lambda g, y: g * (y + 1), save="output")
+sqrt = _unary("SqrtBackward0", np.sqrt, lambda g, y: g / (2 * y), save="output")
+rsqrt = _unary("RsqrtBackward0", lambda x: 1 / np.sqrt(x), lambda g, y: g * -0.5 * y * y * y, save="output")
+reciprocal = _unary("ReciprocalBackward0", np.reciprocal, lambda g, y: -g * y * y, save="output")
+sin = _unary("SinBackward0", np.sin, lambda g, x: g * np.cos(x))
+cos = _unary("CosBackward0", np.cos, lambda g, x: -g * np.sin(x))
 tanh = _unary("TanhBackward0", np.tanh, lambda g, y: g * (1 - y * y), save="output")
-sigmoid = _unary("SigmoidBackward0", _quiet(lambda x: 1 / (1 + np.exp(-x))), lambda g, y: g * (1 - y) * y, save="output")
-neg = _unary("NegBackward0", np.negative, lambda g, x: -g, floating=False,
+sigmoid = _unary("SigmoidBackward0", lambda x: 1 / (1 + np.exp(-x)), lambda g, y: g * (1 - y) * y, save="output")
+neg = _unary("NegBackward0", np.negative, lambda g, _: -g, save=None, floating=False,
              bool_error="Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 negative = neg
 abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False,
              bool_error="\"abs_cpu\" not implemented for 'Bool'")
 absolute = abs
-_square = _unary("PowBackward0", _quiet(np.square), lambda g, x: g * 2 * x, floating=False)
+_square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
 relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False,
               bool_error="Boolean inputs not supported for relu")
-sign = _unary("SignBackward0", np.sign, lambda g, x: np.zeros_like(g), floating=False)
-floor = _unary("FloorBackward0", np.floor, lambda g, x: np.zeros_like(g), floating=False)
-ceil = _unary("CeilBackward0", np.ceil, lambda g, x: np.zeros_like(g), floating=False)
-trunc = _unary("TruncBackward0", np.trunc, lambda g, x: np.zeros_like(g), floating=False)
-frac = _unary("FracBackward0", _quiet(lambda x: x - np.trunc(x)), lambda g, x: g, floating=False)
-_round0 = _unary("RoundBackward0", np.round, lambda g, x: np.zeros_like(g), floating=False)
+sign = _unary("SignBackward0", np.sign, lambda g, _: np.zeros_like(g), save=None, floating=False)
+floor = _unary("FloorBackward0", np.floor, lambda g, _: np.zeros_like(g), save=None, floating=False)
+ceil = _unary("CeilBackward0", np.ceil, lambda g, _: np.zeros_like(g), save=None, floating=False)
+trunc = _unary("TruncBackward0", np.trunc, lambda g, _: np.zeros_like(g), save=None, floating=False)
+frac = _unary("FracBackward0", lambda x: x - np.trunc(x), lambda g, _: g, save=None, floating=False)
+_round0 = _unary("RoundBackward0", np.round, lambda g, _: np.zeros_like(g), save=None, floating=False)
 
 
 def square(input, *, out=None):

@@ -260,7 +260,7 @@ class Var(ArrayFunction):
             warnings.warn(f"{ctx._backward_name[:3].lower()}(): degrees of freedom is <= 0. Correction should be "
                           "strictly less than the reduction factor (input numel divided by output numel).",
                           UserWarning, stacklevel=5)
-        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own "Degrees of freedom <= 0"
             if axes is None:
                 dx = x.astype(np.float64) - np.float64(np.mean(x))
@@ -337,8 +337,7 @@ class LogSumExp(ArrayFunction):
     def forward(ctx, x, axes, keepdim):
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out if keepdim else np.squeeze(out, axis=axes)
@@ -359,8 +358,9 @@ class VectorNorm(ArrayFunction):
 
     Backward (torch's ``norm_backward``), with ``n`` the norm broadcast back:
     p = 2: ``g x / n``; p = 1: ``g sign(x)``; p = inf: ``g sign(x)`` shared among the
-    elements where ``|x| == n``; p = 0: 0; otherwise ``g x |x|^(p-2) / n^(p-1)``.
-    Wherever the norm is 0 the gradient is 0, not the 0/0 the formula would give.
+    elements where ``|x| == n``; p = 0: 0; otherwise ``g sign(x) |x|^(p-1) / n^(p-1)``.
+    Wherever the norm is 0 the gradient is 0, not the 0/0 the formula would give (and for
+    p < 1, wherever x is 0).
     """
     _backward_name = "LinalgVectorNormBackward0"
 
@@ -378,8 +378,7 @@ class VectorNorm(ArrayFunction):
         elif p == 0:
             out = np.sum(a != 0, axis=axes, keepdims=keepdim).astype(x.dtype)
         else:
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                out = np.power(np.sum(np.power(a, p), axis=axes, keepdims=keepdim), 1.0 / p)
+            out = np.power(np.sum(np.power(a, p), axis=axes, keepdims=keepdim), 1.0 / p)
         out = np.asarray(out, dtype=x.dtype)
         ctx.save_for_backward(x, out)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
@@ -401,8 +400,11 @@ class VectorNorm(ArrayFunction):
             hits = np.abs(x) == n
             count = _expand_back(np.sum(hits, axis=ctx.axes, keepdims=ctx.keepdim), x.shape, ctx.axes, ctx.keepdim)
             grad = np.sign(x) * hits * g / count
+        elif p < 1:  # |x|^(p-1) is infinite at x == 0: torch sends 0 there
+            grad = np.where(x == 0, 0, np.sign(x) * np.power(np.abs(x), p - 1)) * g * np.power(n, 1 - p)
         else:
-            grad = np.where(n == 0, 0, x * np.power(np.abs(x), p - 2) / np.power(n, p - 1)) * g
+            scale = np.where(n == 0, 0, g / np.power(n, p - 1))
+            grad = (np.sign(x) * np.power(np.abs(x), p - 1) if p < 2 else x * np.power(np.abs(x), p - 2)) * scale
         return grad.astype(x.dtype, copy=False)
 
 

@@ -21,22 +21,33 @@ from .inplace import inplace, _VIEW_LEAF
 
 # ---- one node for every "same numbers, different shape" op -------------------------
 class Reshape(ArrayFunction):
-    """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back."""
+    """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back.
+
+    ``name=None`` is ``reshape``'s rule: a view when the strides allow one (ViewBackward0),
+    else a copy, which torch records as a clone followed by ``_unsafe_view``."""
     _is_view = True  # may return a view of its input (see inplace._viewed_leaf)
+    _cloned = False
 
     @staticmethod
-    def forward(ctx, x, shape, name):
-        ctx.in_shape, ctx._backward_name = x.shape, name
+    def forward(ctx, x, shape, name=None):
+        ctx.in_shape, ctx._backward_name = x.shape, name or "ViewBackward0"
         try:
-            return np.reshape(x, shape, copy=False) if name == "ViewBackward0" else x.reshape(shape)
+            return np.reshape(x, shape, copy=False)
         except ValueError:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one dimension "
-                "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+            if name is not None:
+                raise RuntimeError(
+                    "view size is not compatible with input tensor's size and stride (at least one dimension "
+                    "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        ctx._backward_name, ctx._cloned = "UnsafeViewBackward0", True
+        return x.reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.in_shape)
+
+    @property
+    def next_functions(self):
+        return shown_chain(["CloneBackward0"] if self._cloned else [], self._next[0])
 
 
 def _infer_shape(shape, numel):
@@ -71,21 +82,20 @@ def view(input, *shape):
 
 
 def reshape(input, *shape):
-    shape = _infer_shape(_size_args(shape), input._data.size)
-    name = "ViewBackward0" if input._data.flags.c_contiguous else "UnsafeViewBackward0"
-    return Reshape.apply(input, shape=shape, name=name)
+    return Reshape.apply(input, shape=_infer_shape(_size_args(shape), input._data.size))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim..end_dim`` into one: a reshape (a view when the data allows)."""
     shape = input._data.shape
     if not shape:
         return reshape(input, 1)
     s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
+    if s >= e:
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         return input
-    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+    return Reshape.apply(input, shape=shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
 def unflatten(input, dim, sizes):

@@ -33,7 +33,7 @@ def run_backward(roots, root_grads, retain_graph, capture=None):
     buffers = {}
     for t, g in zip(roots, root_grads):
         _send(buffers, (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0), g, capture)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # (see the module docstring)
         for node in _topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):  # step 1
             grads = buffers.pop(node, None)                                                   # step 2
             if grads is None:

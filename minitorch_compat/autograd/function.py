@@ -91,10 +91,13 @@ class Function(FunctionCtx, Node):
         ctx = object.__new__(cls)
         if not cls._on_arrays:
             return _apply_on_tensors(ctx, inputs, options)
+        quiet = _numpy_errors.silence()  # torch computes inf and nan without a warning; so must NumPy
         try:
             out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in inputs], **options)
         except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
             raise _checks.broadcast_error_or(e, [a.shape for a in inputs if isinstance(a, Tensor)]) from None
+        finally:
+            _numpy_errors.restore(quiet)
         if not (_state.enabled and any([isinstance(a, Tensor) and a._requires_grad for a in inputs])):
             return _wrap_outputs(out, None)
         ctx._next = tuple([_edge(a) if isinstance(a, Tensor) and a._requires_grad else None for a in inputs])
@@ -208,4 +211,4 @@ class once_differentiable:  # noqa: N801 - torch's name
 
 # Tensor's module imports this one (its methods call ops built on Function): import last.
 from .._tensor import Tensor, _wrap  # noqa: E402
-from .. import _checks  # noqa: E402
+from .. import _checks, _numpy_errors  # noqa: E402
