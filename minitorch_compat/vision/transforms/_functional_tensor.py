@@ -279,9 +279,8 @@ def rgb_to_grayscale(img, num_output_channels=1):
     return grey.expand(img.shape) if num_output_channels == 3 else grey
 
 
-def _blend(img1, img2, ratio):
-    """``ratio * img1 + (1 - ratio) * img2``, clamped to the valid range, in img1's dtype."""
-    a, b = _array(img1), _array(img2)
+def _blend(a, b, ratio):
+    """``ratio * a + (1 - ratio) * b`` (arrays), clamped to the valid range, in a's dtype."""
     work = _work_dtype(a)
     ratio = float(ratio)
     out = work.type(ratio) * a.astype(work) + work.type(1.0 - ratio) * b.astype(work)
@@ -293,7 +292,8 @@ def adjust_brightness(img, brightness_factor):
         raise ValueError(f"brightness_factor ({brightness_factor}) is not non-negative.")
     _assert_image_tensor(img)
     _assert_channels(img, [1, 3])
-    return _blend(img, img.new_zeros(img.shape), brightness_factor)
+    arr = _array(img)
+    return _blend(arr, np.zeros_like(arr), brightness_factor)
 
 
 def adjust_contrast(img, contrast_factor):
@@ -306,7 +306,7 @@ def adjust_contrast(img, contrast_factor):
     work = _work_dtype(grey)
     # torch: a float32 sum, then a division by the count
     total = grey.astype(np.float64).sum(axis=(-3, -2, -1), keepdims=True).astype(work)
-    return _blend(img, _tensor(total / work.type(grey.shape[-3] * grey.shape[-2] * grey.shape[-1])), contrast_factor)
+    return _blend(_array(img), total / work.type(grey.shape[-3] * grey.shape[-2] * grey.shape[-1]), contrast_factor)
 
 
 def adjust_saturation(img, saturation_factor):
@@ -316,7 +316,7 @@ def adjust_saturation(img, saturation_factor):
     _assert_channels(img, [1, 3])
     if get_dimensions(img)[0] == 1:  # as Pillow: nothing to desaturate
         return img
-    return _blend(img, rgb_to_grayscale(img), saturation_factor)
+    return _blend(_array(img), _array(rgb_to_grayscale(img)), saturation_factor)
 
 
 def _rgb2hsv(rgb):
