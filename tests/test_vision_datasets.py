@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import minitorch_compat as mt
 from minitorch_compat.vision import datasets, transforms
+from test_vision import same_error
 
 
 def same_sample(ours, theirs):
@@ -30,15 +31,6 @@ def same_sample(ours, theirs):
         np.testing.assert_array_equal(np.array(o_img), np.array(t_img))
     else:
         assert o_img == t_img
-
-
-def same_error(fn_ours, fn_theirs):
-    with pytest.raises(Exception) as theirs:
-        fn_theirs()
-    with pytest.raises(Exception) as ours:
-        fn_ours()
-    assert type(ours.value) is type(theirs.value)
-    assert str(ours.value) == str(theirs.value)
 
 
 # ----------------------------------------------------------------------------- FakeData

@@ -10,11 +10,13 @@ How exactly they must agree:
 
 * PIL images: identical pixels (both sides call the same Pillow functions).
 * Tensors, for flips, crops, padding, erasing, greyscale, brightness/saturation (pure
-  indexing or elementwise float32 arithmetic done in torch's order): identical.
-* Tensors through resampling or reductions (resize, rotate, affine, blur, contrast's
-  mean, hue's HSV round trip): float results to 1e-5; uint8 results within 1 of torch,
-  because a float32 value that lands within an ulp of ``k + 0.5`` may round either way
-  when the sums are taken in a different order.
+  indexing or elementwise float32 arithmetic done in torch's order) and rotate/affine
+  (torch's grid and grid_sample arithmetic, FMAs included, replayed): identical.
+* Tensors through resize, blur, contrast's mean and hue's HSV round trip (sums taken in
+  another order than torch's kernels): float results to 1e-5; uint8 results within 1 of
+  torch, because a float32 value within an ulp of ``k + 0.5`` may round either way.
+  (Measured on 3x17x23 images: float32 resize/blur differ by at most 2e-6, and 3 of
+  3720 uint8 pixels of a bilinear upscale by 1.)
 """
 import random
 
@@ -189,7 +191,7 @@ def test_random_resized_crop_parameters(height, width, seed, scale, ratio):
 def test_random_rotation(arr, kind, seed, degrees, interpolation, expand, center, fill):
     def make(T):
         return T.RandomRotation(degrees, getattr(T.InterpolationMode, interpolation), expand, center, fill)
-    run_both(make, arr, kind, seed, EXACT if kind == "pil" else RESAMPLED)
+    run_both(make, arr, kind, seed)
 
 
 @given(images, kinds, seeds, st.sampled_from([0, 25, (-45, 10)]), st.none() | st.just((0.2, 0.1)),
@@ -198,7 +200,7 @@ def test_random_rotation(arr, kind, seed, degrees, interpolation, expand, center
 def test_random_affine(arr, kind, seed, degrees, translate, scale, shear, interpolation, fill):
     def make(T):
         return T.RandomAffine(degrees, translate, scale, shear, getattr(T.InterpolationMode, interpolation), fill)
-    run_both(make, arr, kind, seed, EXACT if kind == "pil" else RESAMPLED)
+    run_both(make, arr, kind, seed)
 
 
 @given(images, kinds, seeds, st.sampled_from([1, 3, (3, 5)]), st.sampled_from([(0.1, 2.0), 0.7, (1.0, 1.0)]))
@@ -325,12 +327,10 @@ def test_functional_crop_outside_the_image(arr, kind, top, left, height, width):
 @given(images, kinds, st.floats(-180, 180), st.sampled_from([(0, 0), (2, -1)]), st.sampled_from([0.8, 1.0, 1.3]),
        st.sampled_from([0.0, 12.0, [5.0, -7.0]]))
 def test_functional_affine_and_rotate(arr, kind, angle, translate, scale, shear):
-    precision = EXACT if kind == "pil" else RESAMPLED
     assert_same_image(F.affine(make_input(arr, kind, mt), angle, translate, scale, shear),
-                      TVF.affine(make_input(arr, kind, torch), angle, translate, scale, shear), precision)
+                      TVF.affine(make_input(arr, kind, torch), angle, translate, scale, shear))
     assert_same_image(F.rotate(make_input(arr, kind, mt), angle, F.InterpolationMode.BILINEAR, expand=True),
-                      TVF.rotate(make_input(arr, kind, torch), angle, TVF.InterpolationMode.BILINEAR, expand=True),
-                      precision)
+                      TVF.rotate(make_input(arr, kind, torch), angle, TVF.InterpolationMode.BILINEAR, expand=True))
 
 
 def test_functional_on_batches():

@@ -13,12 +13,14 @@ what a user sees:
 
 Flips, crops and erasing use tensor indexing, so they are exact and keep autograd.
 Everything else returns a fresh tensor without history (see ``functional``'s docstring).
-Resampling sums in a different order than torch's kernels, so those results agree to
-float rounding, not bit for bit.
+rotate/affine replay torch's grid and ``grid_sample`` arithmetic down to its fused
+multiply-adds (``_fma``) and match bit for bit on x86; resize, blur and the means of
+contrast sum in another order than torch's kernels and agree to float rounding.
 """
 import numpy as np
 
 from ..._dtype import from_numpy_dtype
+from ..._generator import _fma32, _fma64
 from ..._ops.creation import as_tensor, from_numpy
 from ..._tensor import Tensor
 
@@ -398,21 +400,38 @@ def _linspace32(start, end, steps):
     return np.where(np.arange(steps) < steps // 2, up, down).astype(np.float32)
 
 
+def _fma(a, b, c):
+    """``a * b + c`` with one rounding, as torch's FMA-compiled kernels compute it."""
+    return (_fma32 if np.result_type(a, b, c) == np.float32 else _fma64)(a, b, c)
+
+
 def _affine_grid(matrix, dtype, w, h, ow, oh):
-    """For each output pixel, where to sample the input, in grid_sample's [-1, 1] units."""
+    """For each output pixel, where to sample the input, in grid_sample's [-1, 1] units.
+
+    torch computes ``[x, y, 1] @ rescaled_theta`` with ``bmm``: a plain loop for small
+    products (under 400 multiply-adds) and BLAS otherwise, whose FMAs fuse the first
+    two terms; we follow both, which makes the grid bit-identical.
+    """
     theta = np.array(matrix, dtype=dtype).reshape(2, 3)
-    rescaled = (theta.T / np.array([0.5 * w, 0.5 * h], dtype=dtype))  # 3 x 2
-    x = _linspace32(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, ow).astype(dtype)[None, :]
-    y = _linspace32(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, oh).astype(dtype)[:, None]
-    return [x * rescaled[0, k] + y * rescaled[1, k] + rescaled[2, k] for k in range(2)]
+    r = (theta.T / np.array([0.5 * w, 0.5 * h], dtype=dtype))  # 3 x 2
+    x, y = np.broadcast_arrays(_linspace32(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, ow).astype(dtype)[None, :],
+                               _linspace32(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, oh).astype(dtype)[:, None])
+    if 3 * oh * ow * 2 < 400:
+        return [x * r[0, k] + y * r[1, k] + r[2, k] for k in range(2)]
+    return [(_fma(y, r[1, k], x * r[0, k]) + r[2, k]).reshape(oh, ow) for k in range(2)]
 
 
 def _grid_sample(x, gx, gy, mode):
-    """``grid_sample(align_corners=False, padding_mode="zeros")`` on N x C x H x W."""
+    """``grid_sample(align_corners=False, padding_mode="zeros")`` on N x C x H x W.
+
+    Grid units become pixel positions as ``(g + 1) * size / 2 - 0.5``; ``nearest`` rounds
+    them half to even, ``bilinear`` mixes the four neighbours (outside ones count as 0)
+    with torch's weights and its FMA chain ``((nw * v + ne * v) + sw * v) + se * v``.
+    """
     f = x.dtype.type
     h, w = x.shape[-2:]
-    ix = ((gx + f(1)) * f(w) - f(1)) / f(2)
-    iy = ((gy + f(1)) * f(h) - f(1)) / f(2)
+    ix = _fma(gx + f(1), f(w / 2), f(-0.5)).reshape(gx.shape)
+    iy = _fma(gy + f(1), f(h / 2), f(-0.5)).reshape(gy.shape)
 
     def gather(xi, yi):
         ok = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
@@ -421,11 +440,13 @@ def _grid_sample(x, gx, gy, mode):
     if mode == "nearest":
         return gather(np.rint(ix).astype(np.int64), np.rint(iy).astype(np.int64))
     x0, y0 = np.floor(ix), np.floor(iy)
-    wx1, wy1 = ix - x0, iy - y0
-    wx0, wy0 = (x0 + f(1)) - ix, (y0 + f(1)) - iy
+    east, south = ix - x0, iy - y0
+    west, north = f(1) - east, f(1) - south
     x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
-    return (gather(x0, y0) * (wx0 * wy0) + gather(x0 + 1, y0) * (wx1 * wy0)
-            + gather(x0, y0 + 1) * (wx0 * wy1) + gather(x0 + 1, y0 + 1) * (wx1 * wy1))
+    out = gather(x0, y0) * (north * west)
+    for dx, dy, weight in ((1, 0, north * east), (0, 1, south * west), (1, 1, south * east)):
+        out = _fma(gather(x0 + dx, y0 + dy), weight, out)
+    return out.reshape(x.shape[:-2] + gx.shape)
 
 
 def _assert_grid_inputs(img, matrix, interpolation, fill):

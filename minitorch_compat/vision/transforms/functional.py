@@ -9,16 +9,18 @@ torchvision does:
   ``Image.rotate``...). torchvision calls the same Pillow functions, so PIL results are
   identical pixel for pixel.
 * ``_functional_tensor``: NumPy does the work, replaying torch's arithmetic (float32 where
-  torch computes in float32, the same rounding before integer casts). Flips, crops and
-  erasing are tensor indexing and stay exact; resampling (resize, rotate, affine, blur)
-  agrees with torch to float tolerance.
+  torch computes in float32, the same rounding before integer casts). Flips, crops,
+  padding, erasing, colour blends and rotate/affine give torch's values exactly; resize,
+  blur, contrast and hue sum in another order and agree to float rounding.
 
 Argument checks come first and raise torchvision's exception types with its messages,
 because that is what a user sees when a pipeline is wrong.
 
-Where we differ: the tensor backend computes on NumPy arrays, so (apart from flips, crops,
-padding-free erasing) its results carry no autograd history. torchvision's tensor
-transforms are differentiable; data pipelines never rely on that.
+Where we differ: the tensor backend computes on NumPy arrays, so (apart from flips,
+in-bounds crops and erasing) its results carry no autograd history. torchvision's tensor
+transforms are differentiable; data pipelines do not rely on that. The ``accimage``
+backend and the transforms tutorials rarely use (perspective, posterize, solarize,
+sharpness, autocontrast, equalize, elastic, AutoAugment) are not provided.
 """
 import numbers
 import sys

@@ -45,6 +45,24 @@ def _uniform(low, high):
     return empty(1).uniform_(low, high).item()
 
 
+def _check_scale_and_ratio(scale, ratio):
+    if not isinstance(scale, Sequence):
+        raise TypeError("Scale should be a sequence")
+    if not isinstance(ratio, Sequence):
+        raise TypeError("Ratio should be a sequence")
+    if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
+        warnings.warn("Scale and ratio should be of kind (min, max)")
+
+
+def _area_and_aspect_ratio(area, scale, log_ratio):
+    """One try of a random box: an area fraction in ``scale``, an aspect ratio log-uniform in ``log_ratio``."""
+    target_area = area * _uniform(scale[0], scale[1])
+    return target_area, exp(empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+
+
+_SIZE_ERROR = "Please provide only two dimensions (h, w) for size."
+
+
 def _setup_size(size, error_msg):
     if isinstance(size, numbers.Number):
         return int(size), int(size)
@@ -210,18 +228,22 @@ class Resize(Module):
                 f"max_size={self.max_size}, antialias={self.antialias})")
 
 
-class CenterCrop(Module):
-    """The centred ``size`` crop (zero-padded first if the image is smaller)."""
+class _SizedCrop(Module):
+    """What ``CenterCrop`` and ``FiveCrop`` share: an ``(h, w)`` size and the ``Name(size=...)`` repr."""
 
     def __init__(self, size):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-
-    def forward(self, img):
-        return F.center_crop(img, self.size)
+        self.size = _setup_size(size, error_msg=_SIZE_ERROR)
 
     def __repr__(self):
         return f"{type(self).__name__}(size={self.size})"
+
+
+class CenterCrop(_SizedCrop):
+    """The centred ``size`` crop (zero-padded first if the image is smaller)."""
+
+    def forward(self, img):
+        return F.center_crop(img, self.size)
 
 
 class Pad(Module):
@@ -248,18 +270,11 @@ class Pad(Module):
         return f"{type(self).__name__}(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
 
 
-class FiveCrop(Module):
+class FiveCrop(_SizedCrop):
     """The four corner crops and the centre crop, as a tuple."""
-
-    def __init__(self, size):
-        super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
 
     def forward(self, img):
         return F.five_crop(img, self.size)
-
-    def __repr__(self):
-        return f"{type(self).__name__}(size={self.size})"
 
 
 class TenCrop(Module):
@@ -267,7 +282,7 @@ class TenCrop(Module):
 
     def __init__(self, size, vertical_flip=False):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+        self.size = _setup_size(size, error_msg=_SIZE_ERROR)
         self.vertical_flip = vertical_flip
 
     def forward(self, img):
@@ -377,7 +392,7 @@ class RandomCrop(Module):
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         super().__init__()
-        self.size = tuple(_setup_size(size, error_msg="Please provide only two dimensions (h, w) for size."))
+        self.size = tuple(_setup_size(size, error_msg=_SIZE_ERROR))
         self.padding = padding
         self.pad_if_needed = pad_if_needed
         self.fill = fill
@@ -434,13 +449,8 @@ class RandomResizedCrop(Module):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        self.size = _setup_size(size, error_msg=_SIZE_ERROR)
+        _check_scale_and_ratio(scale, ratio)
         self.interpolation = _interp(interpolation)
         self.antialias = antialias
         self.scale = scale
@@ -450,10 +460,9 @@ class RandomResizedCrop(Module):
     def get_params(img, scale, ratio):
         _, height, width = F.get_dimensions(img)
         area = height * width
-        log_ratio = log(tensor(ratio))
+        log_ratio = log(tensor(ratio))  # float32, as torch.tensor(ratio) is
         for _ in range(10):
-            target_area = area * _uniform(scale[0], scale[1])
-            aspect_ratio = exp(empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+            target_area, aspect_ratio = _area_and_aspect_ratio(area, scale, log_ratio)
             w = int(round(math.sqrt(target_area * aspect_ratio)))
             h = int(round(math.sqrt(target_area / aspect_ratio)))
             if 0 < w <= width and 0 < h <= height:
@@ -684,12 +693,7 @@ class RandomErasing(Module):
             raise TypeError("Argument value should be either a number or str or a sequence")
         if isinstance(value, str) and value != "random":
             raise ValueError("If value is str, it should be 'random'")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_and_ratio(scale, ratio)
         if scale[0] < 0 or scale[1] > 1:
             raise ValueError("Scale should be between 0 and 1")
         if p < 0 or p > 1:
@@ -704,10 +708,9 @@ class RandomErasing(Module):
     def get_params(img, scale, ratio, value=None):
         img_c, img_h, img_w = img.shape[-3], img.shape[-2], img.shape[-1]
         area = img_h * img_w
-        log_ratio = log(tensor(ratio))
+        log_ratio = log(tensor(ratio))  # float32, as torch.tensor(ratio) is
         for _ in range(10):
-            erase_area = area * _uniform(scale[0], scale[1])
-            aspect_ratio = exp(empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+            erase_area, aspect_ratio = _area_and_aspect_ratio(area, scale, log_ratio)
             h = int(round(math.sqrt(erase_area * aspect_ratio)))
             w = int(round(math.sqrt(erase_area / aspect_ratio)))
             if not (h < img_h and w < img_w):
