@@ -1,16 +1,13 @@
-"""``torchvision``'s beginner-facing parts: ``transforms`` and ``datasets``.
+"""``torchvision``'s data side: ``datasets``, ``transforms`` and ``utils``.
 
 torchvision is a separate package from torch; here it lives inside minitorch_compat as
-``minitorch_compat.vision`` so the project keeps one runtime dependency (NumPy). Under
-``python -m minitorch_compat run script.py`` the names ``torchvision``,
-``torchvision.transforms`` and ``torchvision.datasets`` resolve to these modules (see
-``minitorch_compat/_run.py``).
+``minitorch_compat.vision``. Under ``python -m minitorch_compat run script.py`` the names
+``torchvision``, ``torchvision.transforms``, ``torchvision.datasets``... resolve to these
+modules (see ``minitorch_compat/_run.py``).
 
-What is here: ``transforms.ToTensor``, ``Lambda``, ``Compose``, ``Normalize`` (plus their
-functional forms ``to_tensor`` and ``normalize``), and ``datasets.MNIST``,
-``datasets.FashionMNIST`` and ``datasets.Digits`` (scikit-learn's bundled 8x8 digits,
-which torchvision does not have).
+Pillow is needed as soon as PIL images are involved (image files, PIL transforms,
+``save_image``), as in torchvision; NumPy arrays and tensors work without it.
 """
-from . import datasets, transforms
+from . import datasets, transforms, utils
 
-__all__ = ["datasets", "transforms"]
+__all__ = ["datasets", "transforms", "utils"]
