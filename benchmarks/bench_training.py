@@ -15,9 +15,9 @@ passes, the SGD update): it is the floor any NumPy-based framework can reach, so
 Where CUDA is available, torch's epoch is also timed on the GPU (model and data moved
 there first), for reference beside the CPU numbers.
 
-Run: ``python -m benchmarks.bench_training`` (``--quick``: fewer samples and repeats;
-``--samples N``: data set size, at most 60000; ``--threads N``: limit both torch and
-NumPy's BLAS to N threads, which makes numbers on a busy machine far more stable).
+Run: ``python -m benchmarks.bench_training`` (``--quick``: 6400 samples instead of
+60000); ``python -m benchmarks.run --only training --threads 1`` for single-threaded
+numbers, far more stable on a busy machine.
 """
 import sys
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from reference import numpy_quickstart
 
-from .harness import Row, compare, cuda_device, fmt_time, match_threads, median_time
+from .harness import Row, compare, cuda_device, median_time, run_and_print
 
 BATCH = 64
 
@@ -104,39 +104,9 @@ def run(quick=False, tiny=False):
     return [measure(n, repeats)]
 
 
-def main(argv=()):
-    import torch
-    quick = "--quick" in argv
-    n = 6400 if quick else 19200
-    if "--samples" in argv:
-        n = min(int(argv[list(argv).index("--samples") + 1]), 60000)
-    repeats = 3 if quick else 5
-    limiter = None
-    if "--threads" in argv:
-        n_threads = int(argv[list(argv).index("--threads") + 1])
-        torch.set_num_threads(n_threads)
-        try:
-            from threadpoolctl import threadpool_limits
-            limiter = threadpool_limits(n_threads, user_api="blas")
-        except ImportError:
-            print("threadpoolctl is not installed: NumPy's BLAS thread count is unchanged")
-    threads = match_threads()
-    row = measure(n, repeats)
-    t_torch, t_ours, t_np = row.torch, row.ours, row.numpy
-    steps = -(-n // BATCH)
-    print(f"quickstart epoch: {n} samples, {steps} steps of batch {BATCH}, threads: {threads}")
-    print(f"{'engine':<18} {'epoch':>12} {'per step':>12} {'vs torch':>9}")
-    engines = [("torch", t_torch), ("minitorch_compat", t_ours), ("numpy (by hand)", t_np)]
-    if row.cuda is not None:
-        engines.append(("torch on cuda", row.cuda))
-    for name, t in engines:
-        print(f"{name:<18} {fmt_time(t):>12} {fmt_time(t / steps):>12} {t / t_torch:9.2f}")
-    print(f"ratio minitorch/torch: {t_ours / t_torch:.2f} (target <= 1.00); "
-          f"minitorch/numpy: {t_ours / t_np:.2f}; numpy/torch: {t_np / t_torch:.2f}")
-    if limiter is not None:
-        limiter.restore_original_limits()
-    return t_torch, t_ours, t_np
+def main(quick=False):
+    return run_and_print(run, quick)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(quick="--quick" in sys.argv)
