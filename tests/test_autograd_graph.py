@@ -192,3 +192,29 @@ def test_backward_twice_refused_only_when_torch_refuses(make):
             return "raised", "second time" in str(e)
         return "ok", x.grad.tolist()
     assert run(mt) == run(torch)
+
+
+def test_backward_frees_everything_nodes_saved():
+    """After a backward without retain_graph, no node of a kept loss holds an array
+    (torch frees its SavedVariables; a training loop that keeps ``losses.append(loss)``
+    must not keep every step's activations alive)."""
+    mt.manual_seed(0)
+    model = mt.nn.Sequential(
+        mt.nn.Conv2d(1, 4, 3), mt.nn.BatchNorm2d(4), mt.nn.ReLU(), mt.nn.MaxPool2d(2), mt.nn.Dropout(0.3),
+        mt.nn.Flatten(), mt.nn.Linear(4 * 3 * 3, 8), mt.nn.GELU(), mt.nn.LayerNorm(8), mt.nn.Linear(8, 3))
+    x = mt.randn(5, 1, 8, 8)
+    loss = mt.nn.functional.cross_entropy(model(x).softmax(1).log(), mt.tensor([0, 1, 2, 0, 1]))
+    loss = loss + model[0].weight.norm() + (x[:, 0, :2] ** 2).mean()
+    loss.backward()
+
+    held, seen, stack = [], set(), [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen or not hasattr(node, "_next"):
+            continue
+        seen.add(id(node))
+        values = list(vars(node).values()) + list(node._saved or ())
+        held += [(node.name(), v.shape) for v in values if isinstance(v, np.ndarray) and v.size > 1]
+        stack += [e[0] for e in node._next if e is not None]
+    assert len(seen) > 15
+    assert not held
