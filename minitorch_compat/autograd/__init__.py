@@ -23,24 +23,24 @@ def _root_grads(outputs, grad_outputs):
     """The gradients to start from: ones for a scalar output (torch's implicit gradient),
     else what the user gave, checked against its output."""
     if grad_outputs is None:
-        grad_outputs = (None,) * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
+        return [_implicit(i, out) for i, out in enumerate(outputs)]
+    if isinstance(grad_outputs, Tensor):
         grad_outputs = (grad_outputs,)
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"grad can be implicitly created only for scalar outputs" if not grad_outputs else
                            f"Mismatch in number of gradients and outputs ({len(grad_outputs)} vs {len(outputs)})")
-    return [np.ones_like(out._data) if g is None and _implicit_ok(i, out) else _given(i, out, g)
+    return [_implicit(i, out) if g is None else _given(i, out, g)
             for i, (out, g) in enumerate(zip(outputs, grad_outputs))]
 
 
-def _implicit_ok(i, out):
+def _implicit(i, out):
     if not out._requires_grad:
         raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     if out._data.size != 1:
         raise RuntimeError("grad can be implicitly created only for scalar outputs")
     if out._data.dtype.kind not in "fc":
         raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-    return True
+    return np.ones_like(out._data)
 
 
 def _given(i, out, g):

@@ -77,9 +77,7 @@ def _send(buffers, edge, grad, capture):
     if grad.shape != shape:
         grad = sum_to(grad, shape)
     if node:
-        slots = buffers.get(target)
-        if slots is None:
-            slots = buffers[target] = [None] * len(target._out_shapes)
+        slots = buffers.setdefault(target, [None] * len(target._out_shapes))  # one gradient per output
         slots[index] = grad if slots[index] is None else slots[index] + grad
     elif capture is not None:
         if edge in capture:
