@@ -61,10 +61,10 @@ def train_step(params, X, y, lr):
     gW1, gb1 = g.T @ x, g.sum(axis=0)                         # minitorch_compat/_ops/linalg.py::Linear.backward
     # (no gradient for x: X does not require grad, so the engine skips it too)
 
-    # ---- optimizer.step()                                   # minitorch_compat/optim/sgd.py::SGD.step
+    # ---- optimizer.step()                                   # minitorch_compat/optim/sgd.py::SGD._update
     for p, grad in zip(params, [gW1, gb1, gW2, gb2, gW3, gb3]):
         grad *= lr                                            # (in place: no temporary the size of W)
-        p -= grad                                             # minitorch_compat/optim/sgd.py::SGD.step
+        p -= grad                                             # minitorch_compat/optim/sgd.py::SGD._update
 
     # ---- optimizer.zero_grad()                              # minitorch_compat/optim/optimizer.py::Optimizer.zero_grad
     # (the gradients above are dropped when this function returns)

@@ -10,10 +10,11 @@ module-level name as ``__qualname__`` spells it. Three checks:
   syntax tree, so the name must be *defined* there, not merely imported);
 * every stop of the guide (a list item that starts with an anchor) carries a mark,
   *read* or *skim (...)*;
-* the data half shows the functions one training step really runs: for each dataset
-  kind, the ``minitorch_compat/utils/data`` functions that one steady-state ``next()``
-  enters, in the order it first enters them, appear among the guide's anchors in that
-  order. (To cover the model half the same way, add a case to ``PATHS``.)
+* the guide shows the functions one training step really runs: for each dataset kind,
+  the ``minitorch_compat/utils/data`` functions that one steady-state ``next()`` enters,
+  and for the model half every ``minitorch_compat`` function that forward, loss,
+  backward, ``step`` and ``zero_grad`` enter, in the order they are first entered,
+  appear among the guide's anchors in that order.
 """
 import ast
 import importlib.util
@@ -38,7 +39,11 @@ MARK = re.compile(r"\*(?:read|skim \([^)]+\))\*")
 
 
 def anchors(path):
-    return [m.group(0) for m in ANCHOR.finditer(path.read_text())]
+    return anchors_in(path.read_text())
+
+
+def anchors_in(text):
+    return [m.group(0) for m in ANCHOR.finditer(text)]
 
 
 def source_file(path):
@@ -157,9 +162,26 @@ def tensor_dataset():
     return TensorDataset(torch.from_numpy(d.x), torch.from_numpy(d.y))
 
 
+def steady_state_model_step():
+    """The quickstart's forward, loss, backward, SGD step and zero_grad, after a first step."""
+    X, y = next(iter(DataLoader(Digits(), batch_size=64, shuffle=True)))
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 128), torch.nn.ReLU(),
+                                torch.nn.Linear(128, 10))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def step():
+        loss_fn(model(X), y).backward()
+        opt.step()
+        opt.zero_grad()
+    step()
+    return step
+
+
 PATHS = {
     "map-style __getitem__ (path A)": (lambda: steady_state_data_step(Digits()), "minitorch_compat/utils/data/"),
     "TensorDataset (path B)": (lambda: steady_state_data_step(tensor_dataset()), "minitorch_compat/utils/data/"),
+    "the model step": (steady_state_model_step, "minitorch_compat/"),
 }
 
 
@@ -193,7 +215,11 @@ def test_guide_follows_the_path_one_step_runs(name):
     make_step, prefix = PATHS[name]
     entered = functions_entered(make_step(), prefix)
     assert len(entered) >= 5, entered
-    listed = [a for a in anchors(GUIDE) if a.startswith(prefix)]
+    if name == "the model step":  # the model half starts at its own section
+        text = GUIDE.read_text()
+        listed = [a for a in anchors_in(text[text.index("## 3. One training step"):]) if a.startswith(prefix)]
+    else:
+        listed = [a for a in anchors(GUIDE) if a.startswith(prefix)]
     missing = [a for a in entered if a not in listed]
     assert not missing, f"the guide does not show {missing}"
     assert is_subsequence(entered, listed), f"the guide shows these out of order: {entered}"
