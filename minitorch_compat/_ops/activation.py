@@ -76,3 +76,37 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     x, d = _prepare(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(x, d)
+
+
+# ---------------------------------------------------------------------------- hardtanh / relu6
+
+class Hardtanh(Function):
+    """``clamp(x, min_val, max_val)``; the gradient passes strictly inside the interval
+    (torch's ``hardtanh_backward`` zeroes it where ``x <= min_val`` or ``x >= max_val``)."""
+    _raw, _backward_name = True, "HardtanhBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, min_val, max_val):
+        ctx.save_for_backward(x)
+        ctx.bounds = (min_val, max_val)
+        lo, hi = (x.dtype.type(min_val), x.dtype.type(max_val))  # an int tensor truncates the bounds, as torch
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        return np.where((x <= lo) | (x >= hi), np.zeros((), g.dtype), g)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """``torch.nn.functional.hardtanh`` (``relu6`` is ``hardtanh(x, 0, 6)``, same node)."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    x = _operand(input)
+    if x.dtype._name == "bool":
+        raise NotImplementedError("Bool inputs not supported for hardtanh")
+    if inplace:
+        from .inplace import inplace as _inplace
+        return _inplace(x, lambda t: Hardtanh.apply(t, min_val=min_val, max_val=max_val))
+    return Hardtanh.apply(x, min_val=min_val, max_val=max_val)

@@ -1019,3 +1019,25 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 __all__ += ["conv1d", "conv2d", "max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d",
             "batch_norm", "layer_norm", "pad", "dropout2d", "embedding", "smooth_l1_loss", "huber_loss", "kl_div"]
+
+
+# ======================================================================================
+# Transposed convolutions, resizing, pixel shuffling, hardtanh (ops in _ops/)
+# ======================================================================================
+from .._ops.conv import conv_transpose1d, conv_transpose2d  # noqa: E402
+from .._ops.upsampling import interpolate, upsample, upsample_nearest, upsample_bilinear  # noqa: E402
+from .._ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402
+from .._ops.activation import hardtanh  # noqa: E402
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    """``min(max(x, 0), 6)``: torch computes it as ``hardtanh(x, 0, 6)`` (node ``HardtanhBackward0``)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+__all__ += ["conv_transpose1d", "conv_transpose2d", "interpolate", "upsample", "upsample_nearest",
+            "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "hardtanh", "hardtanh_", "relu6"]
