@@ -117,7 +117,7 @@ def test_script_prints_what_torch_prints(outputs, script):
 
 @pytest.mark.parametrize("case,api", [
     ("attr", "torch.nn.LazyConvTranspose3d"),
-    ("module", "torchvision.models"),
+    ("module", "torchvision.models.detection"),
     ("from", "torch.nn.functional.conv_tbc"),
     ("method", "torch.Tensor.stft"),
 ])

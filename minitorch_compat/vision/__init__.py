@@ -9,8 +9,9 @@ torchvision is a separate package from torch; here it lives inside minitorch_com
 What is here: ``transforms.ToTensor``, ``Lambda``, ``Compose``, ``Normalize`` (plus their
 functional forms ``to_tensor`` and ``normalize``), and ``datasets.MNIST``,
 ``datasets.FashionMNIST`` and ``datasets.Digits`` (scikit-learn's bundled 8x8 digits,
-which torchvision does not have).
+which torchvision does not have); ``models`` (ResNet-18/34/50, VGG-11/16, AlexNet,
+MobileNetV2) and ``ops.Conv2dNormActivation``.
 """
-from . import datasets, transforms
+from . import datasets, models, ops, transforms
 
-__all__ = ["datasets", "transforms"]
+__all__ = ["datasets", "models", "ops", "transforms"]
