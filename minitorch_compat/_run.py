@@ -5,9 +5,7 @@ How it works, in three pieces:
 1. **An import hook.** :class:`_AliasFinder` sits first on ``sys.meta_path`` and answers
    for every module named ``torch``, ``torch.*``, ``torchvision`` or ``torchvision.*``.
    It maps the name onto ours (``torch.nn`` -> ``minitorch_compat.nn``,
-   ``torchvision.transforms`` -> ``minitorch_compat.vision.transforms``; and
-   ``torchvision.transforms.functional``, whose two functions live in that same file),
-   imports that,
+   ``torchvision.transforms`` -> ``minitorch_compat.vision.transforms``), imports that,
    and hands Python an *alias module* for it. So ``import torch``,
    ``from torch.utils.data import DataLoader`` and ``from torchvision import datasets``
    all work without touching the script.
@@ -47,8 +45,9 @@ import types
 _PREFIXES = [("torchvision", "minitorch_compat.vision"), ("torch", "minitorch_compat")]
 
 
-# torchvision modules whose names live in one of our files under another name.
-_MOVED = {"torchvision.transforms.functional": "minitorch_compat.vision.transforms"}
+# torchvision modules whose names live in one of our files under another name (none at
+# present: ``minitorch_compat.vision`` mirrors torchvision's layout module for module).
+_MOVED = {}
 
 
 def _real_name(alias):

@@ -30,17 +30,17 @@ Where we differ from torchvision, on purpose:
   the folder to place them in. The legacy ``processed/*.pt`` caches are not read.
 """
 import gzip
-import hashlib
 import os
-import urllib.error
-import urllib.request
+import string
+import zipfile
 
 import numpy as np
 
 from ..._ops.creation import from_numpy
+from .utils import fetch, verify_str_arg
 from .vision import VisionDataset
 
-__all__ = ["MNIST", "FashionMNIST", "read_sn3_pascalvincent_array", "read_image_file", "read_label_file"]
+__all__ = ["MNIST", "FashionMNIST", "KMNIST", "EMNIST", "read_sn3_pascalvincent_array", "read_image_file", "read_label_file"]
 
 # IDX element-type code -> big-endian NumPy dtype.
 _IDX_DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -194,29 +194,20 @@ class MNIST(LabelledImages):
 
     def download(self):
         """Fetch each missing ``.gz`` (md5-checked) into ``raw_folder``; one clear error if we can't."""
-        os.makedirs(self.raw_folder, exist_ok=True)
         for filename, md5 in self.resources:
             if self._find(filename[:-3]) is not None:
                 continue
             errors = []
             for mirror in self.mirrors:
                 try:
-                    with urllib.request.urlopen(mirror + filename, timeout=30) as response:
-                        payload = response.read()
-                except (urllib.error.URLError, OSError) as e:
-                    errors.append(f"{mirror}: {getattr(e, 'reason', e)}")
-                    continue
-                if hashlib.md5(payload).hexdigest() != md5:
-                    errors.append(f"{mirror}: md5 mismatch")
-                    continue
-                with open(os.path.join(self.raw_folder, filename), "wb") as f:
-                    f.write(payload)
-                break
+                    fetch(mirror + filename, os.path.join(self.raw_folder, filename), md5)
+                    break
+                except RuntimeError as e:
+                    errors.append(str(e).removeprefix("could not download "))
             else:
                 names = ", ".join(name for name, _ in self.resources)
                 raise RuntimeError(f"could not download {filename} ({'; '.join(errors)}); place {names} "
                                    f"(gzipped or not) in {os.path.abspath(self.raw_folder)}")
-
 
 
 class FashionMNIST(MNIST):
@@ -234,3 +225,65 @@ class FashionMNIST(MNIST):
     ]
     classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+
+class KMNIST(MNIST):
+    """Kuzushiji-MNIST: MNIST's format and sizes, ten cursive Japanese (hiragana) characters.
+
+    Same arguments as :class:`MNIST`; the files live in ``root/KMNIST/raw/``.
+    """
+
+    mirrors = ["http://codh.rois.ac.jp/kmnist/dataset/kmnist/"]
+    resources = [
+        ("train-images-idx3-ubyte.gz", "bdb82020997e1d708af4cf47b453dcf7"),
+        ("train-labels-idx1-ubyte.gz", "e144d726b3acfaa3e44228e80efcd344"),
+        ("t10k-images-idx3-ubyte.gz", "5c965bf0a639b31b8f53240b1b52f4d7"),
+        ("t10k-labels-idx1-ubyte.gz", "7320c461ea6c1c855c0b718fb2a4b134"),
+    ]
+    classes = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
+
+
+class EMNIST(MNIST):
+    """Extended MNIST: handwritten digits and letters in six ``split`` s of MNIST's format.
+
+    Args:
+        root (str): folder holding ``EMNIST/raw/emnist-<split>-<train|test>-*-idx?-ubyte``.
+        split (str): ``byclass``, ``bymerge``, ``balanced``, ``letters``, ``digits`` or
+            ``mnist``; it decides the files read and the ``classes``.
+        **kwargs: ``train``, ``transform``, ``target_transform``, ``download`` as for MNIST.
+
+    As in torchvision the images are stored transposed (as in the NIST source) and come
+    out that way; ``download`` fetches the one zip that holds all splits.
+    """
+
+    url = "https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"
+    md5 = "58c8d27c78d21e728a6bc7b3cc06412e"
+    splits = ("byclass", "bymerge", "balanced", "letters", "digits", "mnist")
+    # "bymerge"/"balanced" merge the letters whose upper and lower case look alike
+    _merged_classes = {"c", "i", "j", "k", "l", "m", "o", "p", "s", "u", "v", "w", "x", "y", "z"}
+    _all_classes = set(string.digits + string.ascii_letters)
+    classes_split_dict = {
+        "byclass": sorted(_all_classes),
+        "bymerge": sorted(_all_classes - _merged_classes),
+        "balanced": sorted(_all_classes - _merged_classes),
+        "letters": ["N/A"] + list(string.ascii_lowercase),
+        "digits": list(string.digits),
+        "mnist": list(string.digits),
+    }
+
+    def __init__(self, root, split, **kwargs):
+        self.split = verify_str_arg(split, "split", self.splits)
+        super().__init__(root, **kwargs)
+        self.classes = self.classes_split_dict[self.split]
+
+    def _split_files(self):
+        prefix = f"emnist-{self.split}-{'train' if self.train else 'test'}"
+        return [f"{prefix}-images-idx3-ubyte", f"{prefix}-labels-idx1-ubyte"]
+
+    def download(self):
+        archive = fetch(self.url, os.path.join(self.raw_folder, "gzip.zip"), self.md5)
+        with zipfile.ZipFile(archive) as z:
+            for member in z.namelist():
+                if member.endswith(".gz"):
+                    with open(os.path.join(self.raw_folder, os.path.basename(member)), "wb") as f:
+                        f.write(z.read(member))
