@@ -106,3 +106,20 @@ def test_import_torch_nn_parallel_under_run(tmp_path):
             for pre in ([], ["-m", "minitorch_compat", "run"])]
     assert outs[0].returncode == 0 and outs[1].returncode == 0, outs[1].stderr
     assert outs[0].stdout == outs[1].stdout
+
+
+# ------------------------------------------------------------------------------ determinism flag
+
+def test_use_deterministic_algorithms_flag_like_torch():
+    """The DCGAN tutorial sets it; ours is always deterministic, so it is only recorded."""
+    try:
+        for call in ((True,), (False,), (True, True), (False, True)):
+            flags = []
+            for T in (mt, torch):
+                T.use_deterministic_algorithms(call[0], warn_only=call[1] if len(call) > 1 else False)
+                flags.append((T.are_deterministic_algorithms_enabled(), T.is_deterministic_algorithms_warn_only_enabled()))
+            assert flags[0] == flags[1]
+        raises_like(lambda T: T.use_deterministic_algorithms(1), match_message=True)
+    finally:
+        for T in (mt, torch):
+            T.use_deterministic_algorithms(False)
