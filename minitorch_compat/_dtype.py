@@ -22,12 +22,18 @@ __all__ = ["dtype", "promote_types", "result_type", "get_default_dtype", "set_de
 class dtype:
     """One scalar type, e.g. ``torch.float32``. Compare with ``==`` or ``is``."""
 
-    __slots__ = ("_name", "_np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category")
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
-    def __init__(self, name, np_dtype, category):
+    __slots__ = ("_name", "_np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_category",
+                 "_scalar_name", "_cpp_name")
+
+    def __init__(self, name, np_dtype, category, scalar_name, cpp_name):
         self._name = name
         self._np = np.dtype(np_dtype)
         self._category = category  # 0 bool, 1 integer, 2 floating, 3 complex
+        # torch's two other spellings, both seen in its error messages: the ScalarType name
+        # ("expected scalar type Float but found Long") and the C++ type ("long int").
+        self._scalar_name, self._cpp_name = scalar_name, cpp_name
         self.is_floating_point = category == 2
         self.is_complex = category == 3
         self.is_signed = name not in ("uint8", "bool", "uint16", "uint32", "uint64")
@@ -39,6 +45,11 @@ class dtype:
     def __reduce__(self):  # pickles as the singleton, so workers and checkpoints agree
         return (_by_name, (self._name,))
 
+    @property
+    def _legacy_type(self):
+        """The pre-0.4 tensor type name, ``x.type()``: 'torch.FloatTensor'."""
+        return f"torch.{self._scalar_name}Tensor"
+
     def to_real(self):
         return {"complex64": float32, "complex128": float64}.get(self._name, self)
 
@@ -46,20 +57,20 @@ class dtype:
         return {"float32": complex64, "float64": complex128}.get(self._name, self)
 
 
-bool_ = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int8 = dtype("int8", np.int8, 1)
-int16 = dtype("int16", np.int16, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-uint16 = dtype("uint16", np.uint16, 1)
-uint32 = dtype("uint32", np.uint32, 1)
-uint64 = dtype("uint64", np.uint64, 1)
-float16 = dtype("float16", np.float16, 2)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
-complex64 = dtype("complex64", np.complex64, 3)
-complex128 = dtype("complex128", np.complex128, 3)
+bool_ = dtype("bool", np.bool_, 0, "Bool", "bool")
+uint8 = dtype("uint8", np.uint8, 1, "Byte", "unsigned char")
+int8 = dtype("int8", np.int8, 1, "Char", "signed char")
+int16 = dtype("int16", np.int16, 1, "Short", "short int")
+int32 = dtype("int32", np.int32, 1, "Int", "int")
+int64 = dtype("int64", np.int64, 1, "Long", "long int")
+uint16 = dtype("uint16", np.uint16, 1, "UInt16", "unsigned short")
+uint32 = dtype("uint32", np.uint32, 1, "UInt32", "unsigned int")
+uint64 = dtype("uint64", np.uint64, 1, "UInt64", "unsigned long")
+float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
+float32 = dtype("float32", np.float32, 2, "Float", "float")
+float64 = dtype("float64", np.float64, 2, "Double", "double")
+complex64 = dtype("complex64", np.complex64, 3, "ComplexFloat", "c10::complex<float>")
+complex128 = dtype("complex128", np.complex128, 3, "ComplexDouble", "c10::complex<double>")
 
 _ALL = (bool_, uint8, int8, int16, int32, int64, uint16, uint32, uint64,
         float16, float32, float64, complex64, complex128)
@@ -69,6 +80,11 @@ _NAMES = {d._name: d for d in _ALL}
 
 def _by_name(name):
     return _NAMES[name]
+
+
+def scalar_name(np_dtype):
+    """torch's ScalarType name of a NumPy dtype, as its messages spell it: 'Float', 'Long'."""
+    return from_numpy_dtype(np_dtype)._scalar_name
 
 
 def from_numpy_dtype(np_dtype):

@@ -155,6 +155,7 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
                 # ModuleNotFoundError whose name is ``pkg.x``, and we want the clear message.
                 raise MissingModule(_unsupported(fullname)) from None
             raise
+        _publish_class_names()  # the classes of any module this import brought in
         spec = importlib.util.spec_from_loader(fullname, _AliasLoader(real), is_package=True)
         if getattr(real, "__file__", None):  # so the alias prints as "<module 'torch' from '.../minitorch_compat/...'>"
             spec.origin, spec.has_location = real.__file__, True
@@ -167,6 +168,7 @@ def install():
         del sys.modules[name]  # forget any real torch imported earlier
     if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _AliasFinder())
+    _publish_class_names()
 
 
 def uninstall():
@@ -174,6 +176,25 @@ def uninstall():
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _AliasFinder)]
     for name in [n for n, m in sys.modules.items() if isinstance(m, _AliasModule)]:
         del sys.modules[name]
+    for cls, module in _RENAMED.items():
+        cls.__module__ = module
+    _RENAMED.clear()
+
+
+# Under ``run``, our classes carry torch's module names, so that ``print(type(t))`` shows
+# ``<class 'torch.Tensor'>`` and ``print(model.fc)``'s class is ``torch.nn.modules.linear.Linear``,
+# as the script would print on torch. (As a library they keep their own names.)
+_RENAMED = {}  # class -> its own __module__
+
+
+def _publish_class_names():
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] != "minitorch_compat" or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and value not in _RENAMED and _alias_name(value.__module__):
+                _RENAMED[value] = value.__module__
+                value.__module__ = _alias_name(value.__module__)
 
 
 # ----------------------------------------------------------------------------- errors
@@ -196,7 +217,7 @@ def unsupported_api(exc):
             return f"{m.group(2)}.{m.group(1)}"
     if isinstance(exc, AttributeError) and getattr(exc, "obj", None) is not None:
         cls = type(exc.obj)  # a method missing on one of our classes: ``x.unfold(...)``
-        public = _alias_name(cls.__module__)
+        public = cls.__module__ if cls in _RENAMED else _alias_name(cls.__module__)
         if public is not None:
             from ._tensor import Tensor
             owner = "torch.Tensor" if isinstance(exc.obj, Tensor) else f"{public}.{cls.__qualname__}"

@@ -19,6 +19,7 @@ class, so wrapping a fresh array (``_wrap``) sets a single attribute.
 """
 import numbers
 import warnings
+import weakref
 
 import numpy as np
 
@@ -28,6 +29,8 @@ from ._dtype import from_numpy_dtype
 
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as ``torch.Size([2, 3])``."""
+
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
@@ -53,6 +56,8 @@ class Size(tuple):
 
 class device:
     """torch.device. Only ``cpu`` exists here; ``cuda`` can be named but not used."""
+
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
     def __init__(self, type, index=None):
         if isinstance(type, device):
@@ -109,12 +114,10 @@ def _wrap(array, requires_grad=False):
     return t
 
 
-def _as_array(x):
-    return x._data if isinstance(x, Tensor) else x
-
-
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
+
+    __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
     # Autograd meta, as class-level defaults (see module docstring).
     _requires_grad = False
@@ -199,11 +202,11 @@ class Tensor:
 
     @property
     def T(self):
-        return _S.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+        return _shape.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
-        return _S.transpose(self, -2, -1)
+        return _shape.transpose(self, -2, -1)
 
     @property
     def data(self):
@@ -264,7 +267,6 @@ class Tensor:
         if self._retains_grad:
             return
         self._retains_grad = True
-        import weakref
         ref = weakref.ref(self)
 
         def keep(grad):
@@ -294,8 +296,7 @@ class Tensor:
         return hooks
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         return _wrap(self._data)
@@ -364,14 +365,13 @@ class Tensor:
         _check_device(dev)
         if dtype is None or dtype._np == self._data.dtype:
             return self.clone() if copy else self
-        return _P.cast(self, dtype)
+        return _pointwise.cast(self, dtype)
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
-            return _TYPE_NAMES.get(self.dtype._name, "torch.Tensor")
+            return self.dtype._legacy_type
         if isinstance(dtype, str):
-            dtype = {v: k for k, v in _TYPE_NAMES.items()}[dtype]
-            dtype = getattr(_dtype, dtype if dtype != "bool" else "bool_")
+            dtype = {d._legacy_type: d for d in _dtype._ALL}[dtype]
         return self.to(dtype)
 
     def type_as(self, other):
@@ -420,10 +420,10 @@ class Tensor:
         return self.to(_dtype.bool_)
 
     def clone(self, *, memory_format=None):
-        return _S.clone(self)
+        return _shape.clone(self)
 
     def contiguous(self, memory_format=None):
-        return self if self._data.flags.c_contiguous else _S.clone(self)
+        return self if self._data.flags.c_contiguous else _shape.clone(self)
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -433,7 +433,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(_S.unbind(self, 0))
+        return iter(_shape.unbind(self, 0))
 
     def __hash__(self):
         return id(self)
@@ -458,200 +458,195 @@ class Tensor:
         return new
 
     # ---- operators ------------------------------------------------------------------
-    def __add__(self, other): return _P.add(self, other)
-    def __radd__(self, other): return _P.add(self, other)
-    def __sub__(self, other): return _P.sub(self, other)
-    def __rsub__(self, other): return _P.rsub(self, other)
-    def __mul__(self, other): return _P.mul(self, other)
-    def __rmul__(self, other): return _P.mul(self, other)
-    def __truediv__(self, other): return _P.div(self, other)
+    def __add__(self, other): return _pointwise.add(self, other)
+    def __radd__(self, other): return _pointwise.add(self, other)
+    def __sub__(self, other): return _pointwise.sub(self, other)
+    def __rsub__(self, other): return _pointwise.rsub(self, other)
+    def __mul__(self, other): return _pointwise.mul(self, other)
+    def __rmul__(self, other): return _pointwise.mul(self, other)
+    def __truediv__(self, other): return _pointwise.div(self, other)
     # Reflected ops keep the Python number a weak scalar (torch's "wrapped number").
     # ``2 / t`` is ``reciprocal(t) * 2`` in torch (hence its MulBackward0): same here.
-    def __rtruediv__(self, other): return _P.mul(_P.reciprocal(self), other)
-    def __floordiv__(self, other): return _P.floor_divide(self, other)
-    def __rfloordiv__(self, other): return _P.floor_divide(other, self)
-    def __mod__(self, other): return _P.remainder(self, other)
-    def __rmod__(self, other): return _P.remainder(other, self)
-    def __pow__(self, other): return _P.pow(self, other)
-    def __rpow__(self, other): return _P.pow(other, self)
-    def __matmul__(self, other): return _L.matmul(self, other)
-    def __rmatmul__(self, other): return _L.matmul(other, self)
-    def __neg__(self): return _P.neg(self)
+    def __rtruediv__(self, other): return _pointwise.mul(_pointwise.reciprocal(self), other)
+    def __floordiv__(self, other): return _pointwise.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _pointwise.floor_divide(other, self)
+    def __mod__(self, other): return _pointwise.remainder(self, other)
+    def __rmod__(self, other): return _pointwise.remainder(other, self)
+    def __pow__(self, other): return _pointwise.pow(self, other)
+    def __rpow__(self, other): return _pointwise.pow(other, self)
+    def __matmul__(self, other): return _linalg.matmul(self, other)
+    def __rmatmul__(self, other): return _linalg.matmul(other, self)
+    def __neg__(self): return _pointwise.neg(self)
     def __pos__(self): return self
-    def __abs__(self): return _P.abs(self)
-    def __invert__(self): return _P.bitwise_not(self)
-    def __and__(self, other): return _P.bitwise_and(self, other)
+    def __abs__(self): return _pointwise.abs(self)
+    def __invert__(self): return _pointwise.bitwise_not(self)
+    def __and__(self, other): return _pointwise.bitwise_and(self, other)
     __rand__ = __and__
-    def __or__(self, other): return _P.bitwise_or(self, other)
+    def __or__(self, other): return _pointwise.bitwise_or(self, other)
     __ror__ = __or__
-    def __xor__(self, other): return _P.bitwise_xor(self, other)
+    def __xor__(self, other): return _pointwise.bitwise_xor(self, other)
     __rxor__ = __xor__
-    def __eq__(self, other): return _P.eq(self, other)
-    def __ne__(self, other): return _P.ne(self, other)
-    def __lt__(self, other): return _P.lt(self, other)
-    def __le__(self, other): return _P.le(self, other)
-    def __gt__(self, other): return _P.gt(self, other)
-    def __ge__(self, other): return _P.ge(self, other)
+    def __eq__(self, other): return _pointwise.eq(self, other)
+    def __ne__(self, other): return _pointwise.ne(self, other)
+    def __lt__(self, other): return _pointwise.lt(self, other)
+    def __le__(self, other): return _pointwise.le(self, other)
+    def __gt__(self, other): return _pointwise.gt(self, other)
+    def __ge__(self, other): return _pointwise.ge(self, other)
     def __iadd__(self, other): return self.add_(other)
     def __isub__(self, other): return self.sub_(other)
     def __imul__(self, other): return self.mul_(other)
     def __itruediv__(self, other): return self.div_(other)
-    def __getitem__(self, key): return _S.getitem(self, key)
-    def __setitem__(self, key, value): _S.setitem(self, key, value)
+    def __getitem__(self, key): return _shape.getitem(self, key)
+    def __setitem__(self, key, value): _shape.setitem(self, key, value)
 
     # ---- in-place updates (see _ops/inplace.py) ---------------------------------------
-    def add_(self, other, *, alpha=1): return _I.inplace(self, _P.add, other, alpha=alpha)
-    def sub_(self, other, *, alpha=1): return _I.inplace(self, _P.sub, other, alpha=alpha)
-    def mul_(self, other): return _I.inplace(self, _P.mul, other)
-    def div_(self, other, *, rounding_mode=None): return _I.inplace(self, _P.div, other, rounding_mode=rounding_mode)
-    def pow_(self, exponent): return _I.inplace(self, _P.pow, exponent)
-    def clamp_(self, min=None, max=None): return _I.inplace(self, _P.clamp, min, max)
+    def add_(self, other, *, alpha=1): return _inplace.inplace(self, _pointwise.add, other, alpha=alpha)
+    def sub_(self, other, *, alpha=1): return _inplace.inplace(self, _pointwise.sub, other, alpha=alpha)
+    def mul_(self, other): return _inplace.inplace(self, _pointwise.mul, other)
+    def div_(self, other, *, rounding_mode=None): return _inplace.inplace(self, _pointwise.div, other, rounding_mode=rounding_mode)
+    def pow_(self, exponent): return _inplace.inplace(self, _pointwise.pow, exponent)
+    def clamp_(self, min=None, max=None): return _inplace.inplace(self, _pointwise.clamp, min, max)
     clip_ = clamp_
-    def relu_(self): return _I.inplace(self, _P.relu)
-    def sigmoid_(self): return _I.inplace(self, _P.sigmoid)
-    def tanh_(self): return _I.inplace(self, _P.tanh)
-    def exp_(self): return _I.inplace(self, _P.exp)
-    def log_(self): return _I.inplace(self, _P.log)
-    def sqrt_(self): return _I.inplace(self, _P.sqrt)
-    def abs_(self): return _I.inplace(self, _P.abs)
-    def neg_(self): return _I.inplace(self, _P.neg)
-    def addcmul_(self, t1, t2, *, value=1): return _I.inplace(self, _P.addcmul, t1, t2, value=value)
-    def addcdiv_(self, t1, t2, *, value=1): return _I.inplace(self, _P.addcdiv, t1, t2, value=value)
-    def lerp_(self, end, weight): return _I.inplace(self, _P.lerp, end, weight)
-    def masked_fill_(self, mask, value): return _I.inplace(self, _S.masked_fill, mask, value)
-    def copy_(self, src, non_blocking=False): return _I.copy_(self, src)
-    def zero_(self): return _I.zero_(self)
-    def fill_(self, value): return _I.fill_(self, value)
-    def uniform_(self, a=0.0, b=1.0, *, generator=None): return _R.uniform_(self, a, b, generator=generator)
-    def normal_(self, mean=0.0, std=1.0, *, generator=None): return _R.normal_(self, mean, std, generator=generator)
-    def random_(self, *args, generator=None, **kwargs): return _R.random_(self, *args, generator=generator, **kwargs)
-    def bernoulli_(self, p=0.5, *, generator=None): return _R.bernoulli_(self, p, generator=generator)
-    def exponential_(self, lambd=1.0, *, generator=None): return _R.exponential_(self, lambd, generator=generator)
+    def relu_(self): return _inplace.inplace(self, _pointwise.relu)
+    def sigmoid_(self): return _inplace.inplace(self, _pointwise.sigmoid)
+    def tanh_(self): return _inplace.inplace(self, _pointwise.tanh)
+    def exp_(self): return _inplace.inplace(self, _pointwise.exp)
+    def log_(self): return _inplace.inplace(self, _pointwise.log)
+    def sqrt_(self): return _inplace.inplace(self, _pointwise.sqrt)
+    def abs_(self): return _inplace.inplace(self, _pointwise.abs)
+    def neg_(self): return _inplace.inplace(self, _pointwise.neg)
+    def addcmul_(self, t1, t2, *, value=1): return _inplace.inplace(self, _pointwise.addcmul, t1, t2, value=value)
+    def addcdiv_(self, t1, t2, *, value=1): return _inplace.inplace(self, _pointwise.addcdiv, t1, t2, value=value)
+    def lerp_(self, end, weight): return _inplace.inplace(self, _pointwise.lerp, end, weight)
+    def masked_fill_(self, mask, value): return _inplace.inplace(self, _shape.masked_fill, mask, value)
+    def copy_(self, src, non_blocking=False): return _inplace.copy_(self, src)
+    def zero_(self): return _inplace.zero_(self)
+    def fill_(self, value): return _inplace.fill_(self, value)
+    def uniform_(self, a=0.0, b=1.0, *, generator=None): return _sampling.uniform_(self, a, b, generator=generator)
+    def normal_(self, mean=0.0, std=1.0, *, generator=None): return _sampling.normal_(self, mean, std, generator=generator)
+    def random_(self, *args, generator=None, **kwargs): return _sampling.random_(self, *args, generator=generator, **kwargs)
+    def bernoulli_(self, p=0.5, *, generator=None): return _sampling.bernoulli_(self, p, generator=generator)
+    def exponential_(self, lambd=1.0, *, generator=None): return _sampling.exponential_(self, lambd, generator=generator)
 
     # ---- math methods: thin aliases of the functions in _ops ---------------------------
-    def add(self, other, *, alpha=1): return _P.add(self, other, alpha=alpha)
-    def sub(self, other, *, alpha=1): return _P.sub(self, other, alpha=alpha)
+    def add(self, other, *, alpha=1): return _pointwise.add(self, other, alpha=alpha)
+    def sub(self, other, *, alpha=1): return _pointwise.sub(self, other, alpha=alpha)
     subtract = sub
-    def mul(self, other): return _P.mul(self, other)
+    def mul(self, other): return _pointwise.mul(self, other)
     multiply = mul
-    def div(self, other, *, rounding_mode=None): return _P.div(self, other, rounding_mode=rounding_mode)
+    def div(self, other, *, rounding_mode=None): return _pointwise.div(self, other, rounding_mode=rounding_mode)
     divide = true_divide = div
-    def pow(self, exponent): return _P.pow(self, exponent)
-    def matmul(self, other): return _L.matmul(self, other)
-    def mm(self, other): return _L.mm(self, other)
-    def bmm(self, other): return _L.bmm(self, other)
-    def mv(self, vec): return _L.mv(self, vec)
-    def dot(self, other): return _L.dot(self, other)
-    def outer(self, other): return _L.outer(self, other)
-    def addcmul(self, t1, t2, *, value=1): return _P.addcmul(self, t1, t2, value=value)
-    def addcdiv(self, t1, t2, *, value=1): return _P.addcdiv(self, t1, t2, value=value)
-    def lerp(self, end, weight): return _P.lerp(self, end, weight)
-    def neg(self): return _P.neg(self)
+    def pow(self, exponent): return _pointwise.pow(self, exponent)
+    def matmul(self, other): return _linalg.matmul(self, other)
+    def mm(self, other): return _linalg.mm(self, other)
+    def bmm(self, other): return _linalg.bmm(self, other)
+    def mv(self, vec): return _linalg.mv(self, vec)
+    def dot(self, other): return _linalg.dot(self, other)
+    def outer(self, other): return _linalg.outer(self, other)
+    def addcmul(self, t1, t2, *, value=1): return _pointwise.addcmul(self, t1, t2, value=value)
+    def addcdiv(self, t1, t2, *, value=1): return _pointwise.addcdiv(self, t1, t2, value=value)
+    def lerp(self, end, weight): return _pointwise.lerp(self, end, weight)
+    def neg(self): return _pointwise.neg(self)
     negative = neg
-    def abs(self): return _P.abs(self)
+    def abs(self): return _pointwise.abs(self)
     absolute = abs
-    def exp(self): return _P.exp(self)
-    def log(self): return _P.log(self)
-    def log2(self): return _P.log2(self)
-    def log10(self): return _P.log10(self)
-    def log1p(self): return _P.log1p(self)
-    def expm1(self): return _P.expm1(self)
-    def sqrt(self): return _P.sqrt(self)
-    def rsqrt(self): return _P.rsqrt(self)
-    def square(self): return _P.square(self)
-    def reciprocal(self): return _P.reciprocal(self)
-    def sin(self): return _P.sin(self)
-    def cos(self): return _P.cos(self)
-    def tanh(self): return _P.tanh(self)
-    def sigmoid(self): return _P.sigmoid(self)
-    def erf(self): return _Sp.erf(self)
-    def erfc(self): return _Sp.erfc(self)
-    def relu(self): return _P.relu(self)
-    def sign(self): return _P.sign(self)
-    def floor(self): return _P.floor(self)
-    def ceil(self): return _P.ceil(self)
-    def round(self, *, decimals=0): return _P.round(self, decimals=decimals)
-    def trunc(self): return _P.trunc(self)
-    def frac(self): return _P.frac(self)
-    def clamp(self, min=None, max=None): return _P.clamp(self, min, max)
+    def exp(self): return _pointwise.exp(self)
+    def log(self): return _pointwise.log(self)
+    def log2(self): return _pointwise.log2(self)
+    def log10(self): return _pointwise.log10(self)
+    def log1p(self): return _pointwise.log1p(self)
+    def expm1(self): return _pointwise.expm1(self)
+    def sqrt(self): return _pointwise.sqrt(self)
+    def rsqrt(self): return _pointwise.rsqrt(self)
+    def square(self): return _pointwise.square(self)
+    def reciprocal(self): return _pointwise.reciprocal(self)
+    def sin(self): return _pointwise.sin(self)
+    def cos(self): return _pointwise.cos(self)
+    def tanh(self): return _pointwise.tanh(self)
+    def sigmoid(self): return _pointwise.sigmoid(self)
+    def erf(self): return _special.erf(self)
+    def erfc(self): return _special.erfc(self)
+    def relu(self): return _pointwise.relu(self)
+    def sign(self): return _pointwise.sign(self)
+    def floor(self): return _pointwise.floor(self)
+    def ceil(self): return _pointwise.ceil(self)
+    def round(self, *, decimals=0): return _pointwise.round(self, decimals=decimals)
+    def trunc(self): return _pointwise.trunc(self)
+    def frac(self): return _pointwise.frac(self)
+    def clamp(self, min=None, max=None): return _pointwise.clamp(self, min, max)
     clip = clamp
-    def maximum(self, other): return _P.maximum(self, other)
-    def minimum(self, other): return _P.minimum(self, other)
-    def eq(self, other): return _P.eq(self, other)
-    def ne(self, other): return _P.ne(self, other)
-    def lt(self, other): return _P.lt(self, other)
-    def le(self, other): return _P.le(self, other)
-    def gt(self, other): return _P.gt(self, other)
-    def ge(self, other): return _P.ge(self, other)
-    def logical_not(self): return _P.logical_not(self)
-    def logical_and(self, other): return _P.logical_and(self, other)
-    def logical_or(self, other): return _P.logical_or(self, other)
-    def isnan(self): return _P.isnan(self)
-    def isinf(self): return _P.isinf(self)
-    def isfinite(self): return _P.isfinite(self)
-    def equal(self, other): return _P.equal(self, other)
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return _P.allclose(self, other, rtol, atol, equal_nan)
-    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return _P.isclose(self, other, rtol, atol, equal_nan)
-    def where(self, condition, other): return _P.where(condition, self, other)
-    def softmax(self, dim, dtype=None): return _A.softmax(self, dim, dtype=dtype)
-    def log_softmax(self, dim, dtype=None): return _A.log_softmax(self, dim, dtype=dtype)
+    def maximum(self, other): return _pointwise.maximum(self, other)
+    def minimum(self, other): return _pointwise.minimum(self, other)
+    def eq(self, other): return _pointwise.eq(self, other)
+    def ne(self, other): return _pointwise.ne(self, other)
+    def lt(self, other): return _pointwise.lt(self, other)
+    def le(self, other): return _pointwise.le(self, other)
+    def gt(self, other): return _pointwise.gt(self, other)
+    def ge(self, other): return _pointwise.ge(self, other)
+    def logical_not(self): return _pointwise.logical_not(self)
+    def logical_and(self, other): return _pointwise.logical_and(self, other)
+    def logical_or(self, other): return _pointwise.logical_or(self, other)
+    def isnan(self): return _pointwise.isnan(self)
+    def isinf(self): return _pointwise.isinf(self)
+    def isfinite(self): return _pointwise.isfinite(self)
+    def equal(self, other): return _pointwise.equal(self, other)
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return _pointwise.allclose(self, other, rtol, atol, equal_nan)
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False): return _pointwise.isclose(self, other, rtol, atol, equal_nan)
+    def where(self, condition, other): return _pointwise.where(condition, self, other)
+    def softmax(self, dim, dtype=None): return _activation.softmax(self, dim, dtype=dtype)
+    def log_softmax(self, dim, dtype=None): return _activation.log_softmax(self, dim, dtype=dtype)
 
-    def sum(self, dim=None, keepdim=False, *, dtype=None): return _Rd.sum(self, dim, keepdim, dtype=dtype)
-    def mean(self, dim=None, keepdim=False, *, dtype=None): return _Rd.mean(self, dim, keepdim, dtype=dtype)
-    def prod(self, dim=None, keepdim=False, *, dtype=None): return _Rd.prod(self, dim, keepdim, dtype=dtype)
-    def max(self, dim=None, keepdim=False): return _Rd.max(self, dim, keepdim)
-    def min(self, dim=None, keepdim=False): return _Rd.min(self, dim, keepdim)
-    def amax(self, dim=(), keepdim=False): return _Rd.amax(self, dim, keepdim)
-    def amin(self, dim=(), keepdim=False): return _Rd.amin(self, dim, keepdim)
-    def argmax(self, dim=None, keepdim=False): return _Rd.argmax(self, dim, keepdim)
-    def argmin(self, dim=None, keepdim=False): return _Rd.argmin(self, dim, keepdim)
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None): return _Rd.var(self, dim, unbiased, keepdim, correction=correction)
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None): return _Rd.std(self, dim, unbiased, keepdim, correction=correction)
-    def logsumexp(self, dim, keepdim=False): return _Rd.logsumexp(self, dim, keepdim)
-    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _Rd.norm(self, p, dim, keepdim, dtype=dtype)
-    def all(self, dim=None, keepdim=False): return _Rd.all(self, dim, keepdim)
-    def any(self, dim=None, keepdim=False): return _Rd.any(self, dim, keepdim)
-    def cumsum(self, dim, *, dtype=None): return _Rd.cumsum(self, dim, dtype=dtype)
+    def sum(self, dim=None, keepdim=False, *, dtype=None): return _reduction.sum(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None): return _reduction.mean(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, *, dtype=None): return _reduction.prod(self, dim, keepdim, dtype=dtype)
+    def max(self, dim=None, keepdim=False): return _reduction.max(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False): return _reduction.min(self, dim, keepdim)
+    def amax(self, dim=(), keepdim=False): return _reduction.amax(self, dim, keepdim)
+    def amin(self, dim=(), keepdim=False): return _reduction.amin(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False): return _reduction.argmax(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False): return _reduction.argmin(self, dim, keepdim)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None): return _reduction.var(self, dim, unbiased, keepdim, correction=correction)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None): return _reduction.std(self, dim, unbiased, keepdim, correction=correction)
+    def logsumexp(self, dim, keepdim=False): return _reduction.logsumexp(self, dim, keepdim)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _reduction.norm(self, p, dim, keepdim, dtype=dtype)
+    def all(self, dim=None, keepdim=False): return _reduction.all(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False): return _reduction.any(self, dim, keepdim)
+    def cumsum(self, dim, *, dtype=None): return _reduction.cumsum(self, dim, dtype=dtype)
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
             return _wrap(self._data.view(shape[0]._np))
-        return _S.view(self, *shape)
-    def view_as(self, other): return _S.view(self, other.shape)
-    def reshape(self, *shape): return _S.reshape(self, *shape)
-    def reshape_as(self, other): return _S.reshape(self, other.shape)
-    def flatten(self, start_dim=0, end_dim=-1): return _S.flatten(self, start_dim, end_dim)
-    def unflatten(self, dim, sizes): return _S.unflatten(self, dim, sizes)
-    def squeeze(self, dim=None): return _S.squeeze(self, dim)
-    def unsqueeze(self, dim): return _S.unsqueeze(self, dim)
-    def t(self): return _S.t(self)
-    def transpose(self, dim0, dim1): return _S.transpose(self, dim0, dim1)
+        return _shape.view(self, *shape)
+    def view_as(self, other): return _shape.view(self, other.shape)
+    def reshape(self, *shape): return _shape.reshape(self, *shape)
+    def reshape_as(self, other): return _shape.reshape(self, other.shape)
+    def flatten(self, start_dim=0, end_dim=-1): return _shape.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return _shape.unflatten(self, dim, sizes)
+    def squeeze(self, dim=None): return _shape.squeeze(self, dim)
+    def unsqueeze(self, dim): return _shape.unsqueeze(self, dim)
+    def t(self): return _shape.t(self)
+    def transpose(self, dim0, dim1): return _shape.transpose(self, dim0, dim1)
     swapaxes = swapdims = transpose
-    def permute(self, *dims): return _S.permute(self, *dims)
-    def expand(self, *sizes): return _S.expand(self, *sizes)
-    def expand_as(self, other): return _S.expand(self, other.shape)
-    def repeat(self, *sizes): return _S.repeat(self, *sizes)
-    def split(self, split_size, dim=0): return _S.split(self, split_size, dim)
-    def chunk(self, chunks, dim=0): return _S.chunk(self, chunks, dim)
-    def unbind(self, dim=0): return _S.unbind(self, dim)
-    def narrow(self, dim, start, length): return _S.narrow(self, dim, start, length)
-    def select(self, dim, index): return _S.select(self, dim, index)
-    def flip(self, dims): return _S.flip(self, dims)
-    def masked_fill(self, mask, value): return _S.masked_fill(self, mask, value)
-    def gather(self, dim, index): return _S.gather(self, dim, index)
-    def index_select(self, dim, index): return _S.index_select(self, dim, index)
-    def sort(self, dim=-1, descending=False, stable=False): return _Sort.sort(self, dim, descending, stable)
-    def argsort(self, dim=-1, descending=False, stable=False): return _Sort.argsort(self, dim, descending, stable)
-    def topk(self, k, dim=-1, largest=True, sorted=True): return _Sort.topk(self, k, dim, largest, sorted)
-    def scatter(self, dim, index, src=None, *, value=None, reduce=None): return _Sc.scatter(self, dim, index, src, value=value, reduce=reduce)
-    def scatter_add(self, dim, index, src): return _Sc.scatter_add(self, dim, index, src)
-    def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return _I.inplace(self, _Sc.scatter, dim, index, src, value=value, reduce=reduce)
-    def scatter_add_(self, dim, index, src): return _I.inplace(self, _Sc.scatter_add, dim, index, src)
-
-
-_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
-               "int64": "torch.LongTensor", "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
-               "int8": "torch.CharTensor", "uint8": "torch.ByteTensor", "bool": "torch.BoolTensor"}
+    def permute(self, *dims): return _shape.permute(self, *dims)
+    def expand(self, *sizes): return _shape.expand(self, *sizes)
+    def expand_as(self, other): return _shape.expand(self, other.shape)
+    def repeat(self, *sizes): return _shape.repeat(self, *sizes)
+    def split(self, split_size, dim=0): return _shape.split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return _shape.chunk(self, chunks, dim)
+    def unbind(self, dim=0): return _shape.unbind(self, dim)
+    def narrow(self, dim, start, length): return _shape.narrow(self, dim, start, length)
+    def select(self, dim, index): return _shape.select(self, dim, index)
+    def flip(self, dims): return _shape.flip(self, dims)
+    def masked_fill(self, mask, value): return _shape.masked_fill(self, mask, value)
+    def gather(self, dim, index): return _shape.gather(self, dim, index)
+    def index_select(self, dim, index): return _shape.index_select(self, dim, index)
+    def sort(self, dim=-1, descending=False, stable=False): return _sorting.sort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, stable=False): return _sorting.argsort(self, dim, descending, stable)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return _sorting.topk(self, k, dim, largest, sorted)
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None): return _scatter.scatter(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_add(self, dim, index, src): return _scatter.scatter_add(self, dim, index, src)
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return _inplace.inplace(self, _scatter.scatter, dim, index, src, value=value, reduce=reduce)
+    def scatter_add_(self, dim, index, src): return _inplace.inplace(self, _scatter.scatter_add, dim, index, src)
 
 
 class _RemovableHandle:
@@ -677,20 +672,6 @@ def _wrap_dim(dim, ndim):
     return dim + ndim if dim < 0 else dim
 
 
-def _broadcast_error(shapes):
-    """torch's RuntimeError for shapes that do not broadcast (the rightmost clash is named),
-    or None when they do. Used to translate NumPy's ValueError."""
-    cur = ()
-    for nxt in shapes:
-        n = max(len(cur), len(nxt))
-        a, b = (1,) * (n - len(cur)) + tuple(cur), (1,) * (n - len(nxt)) + tuple(nxt)
-        for i in range(n - 1, -1, -1):
-            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
-                return RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at non-singleton dimension {i}")
-        cur = tuple(max(x, y) if min(x, y) != 0 else 0 for x, y in zip(a, b))
-    return None
-
-
 def _size_args(args):
     """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))``."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
@@ -701,10 +682,12 @@ def _size_args(args):
         raise TypeError(f"size must be a tuple of ints, but got {args!r}") from None
 
 
+# The ops import Tensor, so they are imported after it is defined.
 from . import _tensor_str  # noqa: E402
-from ._ops import pointwise as _P, shape as _S, linalg as _L, reduction as _Rd  # noqa: E402
-from ._ops import activation as _A, inplace as _I, sampling as _R  # noqa: E402
-from ._ops import sorting as _Sort, scatter as _Sc, special as _Sp  # noqa: E402
+from ._ops import pointwise as _pointwise, shape as _shape, linalg as _linalg, reduction as _reduction  # noqa: E402
+from ._ops import activation as _activation, inplace as _inplace, sampling as _sampling  # noqa: E402
+from ._ops import sorting as _sorting, scatter as _scatter, special as _special  # noqa: E402
+from .autograd import backward as _backward  # noqa: E402
 from ._numpy_compat import add_numpy_aliases  # noqa: E402
 
 add_numpy_aliases(Tensor)  # x.sum(axis=1, keepdims=True), as torch allows

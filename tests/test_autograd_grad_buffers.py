@@ -1,7 +1,7 @@
 """``.grad`` never aliases an array anyone else can reach, against real torch.
 
 The engine hands a leaf the gradient array it received, without copying, when nothing
-else refers to it (``autograd/engine.py``, "stealing the first gradient"). These
+else refers to it (``autograd/accumulate_grad.py``, "stealing the first gradient"). These
 scenarios are the ways an array can be shared: each one writes into ``.grad`` in place
 and checks that nothing else changed, on both libraries.
 """
@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 import minitorch_compat as mt
-from minitorch_compat.autograd import engine
+from minitorch_compat.autograd import accumulate_grad
 from helpers import assert_same_result
 
 
@@ -19,7 +19,7 @@ def same(fn):
 
 def test_stealing_is_enabled_on_this_interpreter():
     # measured at import; 0 would mean every first gradient is copied again (slower, still right)
-    assert engine._ENGINE_REFS > 0
+    assert accumulate_grad._ENGINE_REFS > 0
 
 
 def test_fresh_gradient_becomes_grad_and_later_ones_add():

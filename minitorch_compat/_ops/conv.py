@@ -40,7 +40,7 @@ float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
@@ -117,11 +117,11 @@ def _batch_major(a, bias=None):
 
 # ---------------------------------------------------------------------------- the two ops
 
-class Conv2d(Function):
-    _raw, _backward_name = True, "ConvolutionBackward0"
+class Conv2d(ArrayFunction):
+    _backward_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, x, w, b, *, stride, padding, dilation, groups):
+    def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups):
         kernel = w.shape[2:]
         out = tuple(_out_size(s, k, st, p, d) for s, k, st, p, d in zip(x.shape[2:], kernel, stride, padding, dilation))
         cols = _im2col(_padded(x, padding), kernel, stride, dilation, groups, out)
@@ -136,25 +136,25 @@ class Conv2d(Function):
         cols, wmat = ctx.saved_tensors
         xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
         gm = _channel_major(g, groups)
-        gx = gw = gb = None
+        gx = gw = None
         if ctx.needs_input_grad[0]:
             gcols = np.matmul(wmat.transpose(0, 2, 1), gm)          # the gradient of every patch
             gx = _batch_major(_col2im(gcols, xshape, wshape[2:], stride, padding, dilation, groups, out))
         if ctx.needs_input_grad[1]:
             gw = _weight_grad(gm, cols, wshape)
-        if ctx.needs_input_grad[2]:
-            gb = g.sum(axis=(0, 2, 3))
-        return gx, gw, gb
+        if len(ctx.needs_input_grad) > 2:   # the bias, when there is one
+            return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return gx, gw
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(ArrayFunction):
     """``Conv2d`` run backwards: its forward is Conv2d's input gradient and vice versa.
     A 1-d input ``(N, C, L)`` runs as an image of height 1 inside the node (the options
     come already lifted to 2-d), so the 1-d op is one ``ConvolutionBackward0`` too."""
-    _raw, _backward_name = True, "ConvolutionBackward0"
+    _backward_name = "ConvolutionBackward0"
 
     @staticmethod
-    def forward(ctx, x, w, b, *, stride, padding, output_padding, dilation, groups):
+    def forward(ctx, x, w, b=None, *, stride, padding, output_padding, dilation, groups):
         ctx.flat = x.ndim == 3
         if ctx.flat:
             x, w = x[:, :, None], w[:, :, None]
@@ -179,16 +179,16 @@ class ConvTranspose2d(Function):
         # the patches of dY that each input position fed (dY's extra output_padding rows
         # lie beyond every patch, so the im2col is cut to the input's size)
         cols = _im2col(_padded(g, padding), wshape[2:], stride, dilation, groups, xshape[2:])
-        gx = gw = gb = None
+        gx = gw = None
         if ctx.needs_input_grad[0]:
             gx = _batch_major(np.matmul(wmat, cols).reshape((xshape[1], xshape[0]) + xshape[2:]))
         if ctx.needs_input_grad[1]:
             gw = _weight_grad(xm, cols, wshape)
-        if ctx.needs_input_grad[2]:
-            gb = g.sum(axis=(0, 2, 3))
         if ctx.flat:
             gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
-        return gx, gw, gb
+        if len(ctx.needs_input_grad) > 2:   # the bias, when there is one
+            return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return gx, gw
 
 
 # ---------------------------------------------------------------------------- checks and entry points
@@ -219,12 +219,7 @@ def _check(x, w, groups, nd):
             f"Given groups={groups}, weight of size {list(w._data.shape)}, expected input{list(x._data.shape)} "
             f"to have {w._data.shape[1] * groups} channels, but got {c} channels instead")
     if x._data.dtype != w._data.dtype:
-        raise RuntimeError(f"expected scalar type {_TN.get(x.dtype._name, x.dtype._name)} but found {_TN.get(w.dtype._name, w.dtype._name)}")
-
-
-# torch's C++ ScalarType names, which its error messages use
-_TN = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int", "int16": "Short",
-       "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        raise RuntimeError(f"expected scalar type {x.dtype._scalar_name} but found {w.dtype._scalar_name}")
 
 
 def _check_args(stride, dilation, groups):
@@ -256,7 +251,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                 f"Calculated padded input size per channel: ({h + 2 * pad[0]} x {wd + 2 * pad[1]}). "
                 f"Kernel size: ({dilation[0] * (kernel[0] - 1) + 1} x {dilation[1] * (kernel[1] - 1) + 1}). "
                 "Kernel size can't be greater than actual input size")
-    out = Conv2d.apply(x, w, bias, stride=stride, padding=pad, dilation=dilation, groups=groups)
+    out = Conv2d.apply(x, w, *_optional(bias), stride=stride, padding=pad, dilation=dilation, groups=groups)
     return out.squeeze(0) if unbatched else out
 
 
@@ -309,17 +304,17 @@ def _check_transpose(x, w, b, groups, o):
         raise RuntimeError(f"Given transposed=1, weight of size {wshape}, expected bias to be 1-dimensional with "
                            f"{wshape[1] * groups} elements, but got bias of size {list(b.shape)} instead")
     if x._data.dtype != w._data.dtype:
-        raise RuntimeError(f"Input type (torch.{_TN.get(x.dtype._name, x.dtype._name)}Tensor) and weight type "
-                           f"(torch.{_TN.get(w.dtype._name, w.dtype._name)}Tensor) should be the same or input should "
-                           "be a MKLDNN tensor and weight is a dense tensor")
+        raise RuntimeError(f"Input type ({x.dtype._legacy_type}) and weight type ({w.dtype._legacy_type}) should be "
+                           "the same or input should be a MKLDNN tensor and weight is a dense tensor")
     if x._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"slow_conv_transpose2d_out_cpu\" not implemented for '{_TN[x.dtype._name]}'")
+        raise NotImplementedError(f"\"slow_conv_transpose2d_out_cpu\" not implemented for '{x.dtype._scalar_name}'")
     if b is not None and b._data.dtype != x._data.dtype:
-        raise RuntimeError(f"Input type ({_CT[x.dtype._name]}) and bias type "
-                           f"({_CT[b.dtype._name]}) should be the same")
+        raise RuntimeError(f"Input type ({x.dtype._cpp_name}) and bias type ({b.dtype._cpp_name}) should be the same")
 
 
-_CT = {"float32": "float", "float64": "double", "float16": "c10::Half"}
+def _optional(bias):
+    """The bias as apply's optional third positional input: absent, not None, when there is none."""
+    return () if bias is None else (bias,)
 
 
 def _conv_transpose(nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
@@ -346,7 +341,7 @@ def _conv_transpose(nd, input, weight, bias, stride, padding, output_padding, gr
             zip((1,) * (2 - nd) + x._data.shape[2:], (1,) * (2 - nd) + w._data.shape[2:], o["stride"], o["padding"], o["output_padding"], o["dilation"])]
     if min(size) <= 0:  # torch (oneDNN) fails here with an internal message
         raise RuntimeError(f"conv_transpose{nd}d: the computed output size {size[2 - nd:]} is not positive")
-    out = ConvTranspose2d.apply(x, w, b, groups=groups, **o)
+    out = ConvTranspose2d.apply(x, w, *_optional(b), groups=groups, **o)
     return out.squeeze(0) if unbatched else out
 
 

@@ -14,7 +14,9 @@ to detect a *saved* tensor being overwritten later; we do not check that yet.
 """
 import numpy as np
 
+from .._dtype import scalar_name
 from .._tensor import Tensor, _wrap
+from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import _state
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -84,23 +86,20 @@ def _store(self, result):
     if r.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(r.shape)}")
     if not _can_cast(r.dtype, self._data.dtype):
-        raise RuntimeError(f"result type {_NAME.get(r.dtype.name, r.dtype.name)} can't be cast to the desired output type {_NAME.get(self._data.dtype.name, self._data.dtype.name)}")
-    np.copyto(self._data, r, casting="unsafe")
+        raise RuntimeError(f"result type {scalar_name(r.dtype)} can't be cast to the desired output type {scalar_name(self._data.dtype)}")
+    with np.errstate(over="ignore", invalid="ignore"):  # a float64 result stored in float16 may overflow
+        np.copyto(self._data, r, casting="unsafe")
     self._version += 1
-
-
-_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-         "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 def fill_(self, value, _node="FillBackward2"):
     if isinstance(value, Tensor) and not value._requires_grad:
         value, _node = value.item(), "FillBackward3" if _node == "FillBackward2" else _node
     if isinstance(value, Tensor):
-        return inplace(self, lambda x, v: _Fill.apply(x, v, "FillBackward3"), value)
+        return inplace(self, lambda x, v: Fill.apply(x, v, name="FillBackward3"), value)
     check_inplace(self)
     if self._requires_grad and _state.enabled:
-        return inplace(self, lambda x: _Fill.apply(x, value, _node))
+        return inplace(self, lambda x: Fill.apply(x, value=value, name=_node))
     self._data.fill(value)
     self._version += 1
     return self
@@ -113,7 +112,7 @@ def zero_(self):
 def copy_(self, src):
     src = src if isinstance(src, Tensor) else _wrap(np.asarray(src))
     if self._requires_grad or (src._requires_grad and _state.enabled):
-        return inplace(self, lambda x, s: _Copy.apply(x, s), src)
+        return inplace(self, lambda x, s: Copy.apply(x, s), src)
     try:
         np.copyto(self._data, np.broadcast_to(src._data, self._data.shape), casting="unsafe")
     except ValueError:
@@ -122,36 +121,27 @@ def copy_(self, src):
     return self
 
 
-from ..autograd.function import Function  # noqa: E402
-from .pointwise import unbroadcast  # noqa: E402
-
-
-class _Fill(Function):
+class Fill(ArrayFunction):
     """``x.fill_(v)`` / ``x.zero_()``: the gradient stops at x; a tensor ``v`` gets the sum."""
-    _raw = True
-
-    def name(self):
-        return self._backward_name
 
     @staticmethod
     def forward(ctx, x, value, name):
-        ctx.v_shape, ctx._backward_name = np.shape(value), name
+        ctx._backward_name = name
         return np.full_like(x, value)
 
     @staticmethod
     def backward(ctx, g):
-        return np.zeros_like(g), (g.sum() if ctx.needs_input_grad[1] else None), None
+        return np.zeros_like(g), g.sum()
 
 
-class _Copy(Function):
-    _raw, _backward_name = True, "torch::autograd::CopyBackwards"
+class Copy(ArrayFunction):
+    _backward_name = "torch::autograd::CopyBackwards"
 
     @staticmethod
     def forward(ctx, x, src):
-        ctx.src_shape, ctx.src_dtype = src.shape, src.dtype
+        ctx.src_dtype = src.dtype
         return np.broadcast_to(src, x.shape).astype(x.dtype)
 
     @staticmethod
     def backward(ctx, g):
-        gs = unbroadcast(g, ctx.src_shape).astype(ctx.src_dtype, copy=False) if ctx.needs_input_grad[1] else None
-        return np.zeros_like(g), gs
+        return np.zeros_like(g), g.astype(ctx.src_dtype, copy=False)

@@ -7,9 +7,11 @@ torch does not promote dtypes in matrix products: mixed dtypes are an error.
 """
 import numpy as np
 
-from .._tensor import _wrap, _broadcast_error
-from ..autograd.function import Function
-from .pointwise import unbroadcast, _operand
+from .. import _checks
+from ..autograd.function import ArrayFunction
+from ..autograd.graph import shown_node, shown_edges
+from .pointwise import _operand, _out
+from .shape import unsqueeze
 
 _NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (1, 2): "SqueezeBackward4"}
 
@@ -23,9 +25,7 @@ def _node_name(nda, ndb):
     return name
 
 
-class MatMul(Function):
-    _raw = True
-
+class MatMul(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -43,15 +43,16 @@ class MatMul(Function):
             g = np.expand_dims(g, -2)
         elif b.ndim == 1:
             g = np.expand_dims(g, -1)
+        # A 1-d operand's row/column dimension is squeezed back out; batch dimensions that
+        # were broadcast are summed away by the engine.
         ga = gb = None
         if ctx.needs_input_grad[0]:
-            ga = unbroadcast(np.matmul(g, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
+            ga = np.matmul(g, np.swapaxes(b2, -1, -2))
+            ga = ga[..., 0, :] if a.ndim == 1 else ga
         if ctx.needs_input_grad[1]:
-            gb = unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), g), b2.shape).reshape(b.shape)
+            gb = np.matmul(np.swapaxes(a2, -1, -2), g)
+            gb = gb[..., 0] if b.ndim == 1 else gb
         return ga, gb
-
-    def name(self):
-        return self._backward_name
 
 
 class Bmm(MatMul):
@@ -67,7 +68,7 @@ class Bmm(MatMul):
 def _check(a, b, what):
     """matmul's argument checks, with the message torch gives for each way of failing."""
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_word(a)} != {_word(b)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype._cpp_name} != {b.dtype._cpp_name}")
     sa, sb = a._data.shape, b._data.shape
     if a._data.ndim == 0 or b._data.ndim == 0:
         raise RuntimeError(f"both arguments to {what} need to be at least 1D, but they are {a._data.ndim}D and {b._data.ndim}D")
@@ -75,7 +76,7 @@ def _check(a, b, what):
     k_b = sb[0] if len(sb) == 1 else sb[-2]
     if len(sa) > 2 or len(sb) > 2:
         batch = (sa[:-2] if len(sa) > 2 else (), sb[:-2] if len(sb) > 2 else ())
-        err = _broadcast_error(batch)
+        err = _checks.broadcast_error(batch)
         if err is not None:
             raise err
     if k_a == k_b:
@@ -91,17 +92,7 @@ def _check(a, b, what):
     raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n_batch}, {k_a}] but got: [{n_batch}, {k_b}].")
 
 
-_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
-                "complex128": "ComplexDouble", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
-
-
-def _word(t):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int"}.get(t.dtype._name, t.dtype._name)
-
-
 def matmul(input, other, *, out=None):
-    from .pointwise import _out
     a, b = _operand(input), _operand(other)
     _check(a, b, "matmul")
     return _out(MatMul.apply(a, b), out)
@@ -118,7 +109,6 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"batch{'1' if input._data.ndim != 3 else '2'} must be a 3D tensor")
     if input._data.shape[0] != mat2._data.shape[0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input._data.shape[0]}, {input._data.shape[2]}] but got: [{mat2._data.shape[0]}, {mat2._data.shape[1]}].")
-    from .pointwise import _out
     _check(input, mat2, "bmm")
     return _out(Bmm.apply(input, mat2), out)
 
@@ -139,21 +129,19 @@ inner = dot
 
 
 def outer(input, vec2):
-    from .shape import unsqueeze
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
 
 
 ger = outer
 
 
-class Linear(Function):
-    """``x @ W^T + b`` as one node (torch records ``AddmmBackward0`` for a 2-d input)."""
-    _raw = True
+class Linear(ArrayFunction):
+    """``x @ W^T + b`` as one node. torch records ``addmm(b, x, W.t())`` for a matrix ``x``
+    (``mm`` without a bias, views around it for other ranks); ``next_functions`` shows that."""
 
     @staticmethod
-    def forward(ctx, x, w, b):
+    def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
-        ctx.has_bias, ctx.x_ndim = b is not None, x.ndim
         out = np.matmul(x, w.T)
         if b is not None:
             out += b  # out is a fresh array, so adding in place is safe
@@ -162,30 +150,35 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        gx = gw = gb = None
-        if ctx.needs_input_grad[0]:
-            gx = np.matmul(g, w)
+        gx = np.matmul(g, w) if ctx.needs_input_grad[0] else None
         g2 = g.reshape(-1, g.shape[-1])
-        if ctx.needs_input_grad[1]:
-            gw = np.matmul(g2.T, x.reshape(-1, x.shape[-1]))
-        if ctx.has_bias and ctx.needs_input_grad[2]:
-            gb = g2.sum(axis=0)
+        gw = np.matmul(g2.T, x.reshape(-1, x.shape[-1])) if ctx.needs_input_grad[1] else None
+        gb = g2.sum(axis=0) if len(ctx._next) > 2 and ctx.needs_input_grad[2] else None
         return gx, gw, gb
 
-    def name(self):
-        if self.x_ndim != 2:
-            return "ViewBackward0"
-        return "AddmmBackward0" if self.has_bias else "MmBackward0"
+    @property
+    def _backward_name(self):
+        return _linear_graph(self)[0]
+
+    @property
+    def next_functions(self):
+        return shown_edges(_linear_graph(self)[1])
+
+
+def _linear_graph(node):
+    """(name, input edges) of the nodes torch records for ``F.linear``: see ``Linear``."""
+    x, w = node._next[0], node._next[1] and shown_node("TBackward0", node._next[1])
+    bias = node._next[2:]
+    ndim = len(node._out_shapes[0])
+    if ndim == 2:
+        return ("AddmmBackward0", bias + (x, w)) if bias else ("MmBackward0", (x, w))
+    x = x and shown_node("ViewBackward0" if bias or ndim > 1 else "UnsqueezeBackward0", x)
+    inner = shown_node("AddmmBackward0", *bias, x, w) if bias else shown_node("MmBackward0", x, w)
+    return ("ViewBackward0" if bias else "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"), (inner,)
 
 
 def linear(input, weight, bias=None):
     """``torch.nn.functional.linear``: y = x W^T + b."""
     x, w = _operand(input), _operand(weight)
-    if x._data.ndim == 0:
-        raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D and 2D")
-    if x._data.shape[-1] != w._data.shape[-1]:
-        rows = int(np.prod(x._data.shape[:-1])) if x._data.ndim > 1 else 1
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x._data.shape[-1]} and {w._data.shape[-1]}x{w._data.shape[0]})")
-    if x._data.dtype != w._data.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_SCALAR_NAME[x.dtype._name]} and {_SCALAR_NAME[w.dtype._name]}")
-    return Linear.apply(x, w, bias)
+    _checks.linear(x, w)
+    return Linear.apply(x, w) if bias is None else Linear.apply(x, w, bias)

@@ -12,7 +12,7 @@ statistic: ``dx = (m * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat)) / (m * std
 import numpy as np
 
 from .._tensor import Size
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
@@ -31,11 +31,11 @@ def _normalize_backward(g_xhat, xhat, invstd, axes, m):
     return (m * g_xhat - s1 - xhat * s2) * (invstd / m)
 
 
-class BatchNorm(Function):
-    _raw, _backward_name = True, "NativeBatchNormBackward0"
+class BatchNorm(ArrayFunction):
+    _backward_name = "NativeBatchNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, running_mean, running_var, weight, bias, training, momentum, eps):
+    def forward(ctx, x, weight, bias, *, running_mean, running_var, training, momentum, eps):
         axes = (0,) + tuple(range(2, x.ndim))
         shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
         if training:
@@ -69,9 +69,9 @@ class BatchNorm(Function):
             gx = _normalize_backward(g_xhat, xhat, invstd, axes, g.size // g.shape[1])
         else:
             gx = g_xhat * invstd
-        gw = (g * xhat).sum(axis=axes) if ctx.needs_input_grad[3] else None
-        gb = g.sum(axis=axes) if ctx.needs_input_grad[4] else None
-        return gx, None, None, gw, gb, None, None, None
+        gw = (g * xhat).sum(axis=axes) if ctx.needs_input_grad[1] else None
+        gb = g.sum(axis=axes) if ctx.needs_input_grad[2] else None
+        return gx, gw, gb
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05):
@@ -92,14 +92,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _check_mixed(x, weight, bias, running_mean, running_var)
     rm = running_mean._data if running_mean is not None else None
     rv = running_var._data if running_var is not None else None
-    return BatchNorm.apply(x, rm, rv, weight, bias, training, momentum, eps)
+    return BatchNorm.apply(x, weight, bias, running_mean=rm, running_var=rv, training=training, momentum=momentum,
+                           eps=eps)
 
 
-class LayerNorm(Function):
-    _raw, _backward_name = True, "NativeLayerNormBackward0"
+class LayerNorm(ArrayFunction):
+    _backward_name = "NativeLayerNormBackward0"
 
     @staticmethod
-    def forward(ctx, x, k, weight, bias, eps):
+    def forward(ctx, x, weight, bias, *, k, eps):
         axes = tuple(range(x.ndim - k, x.ndim))
         mean = x.mean(axis=axes, keepdims=True)
         invstd = 1 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
@@ -119,9 +120,9 @@ class LayerNorm(Function):
         g_xhat = g * w if w is not None else g
         m = int(np.prod([g.shape[a] for a in axes]))
         gx = _normalize_backward(g_xhat, xhat, invstd, axes, m)
-        gw = (g * xhat).sum(axis=lead) if ctx.needs_input_grad[2] else None
-        gb = g.sum(axis=lead) if ctx.needs_input_grad[3] else None
-        return gx, None, gw, gb, None
+        gw = (g * xhat).sum(axis=lead) if ctx.needs_input_grad[1] else None
+        gb = g.sum(axis=lead) if ctx.needs_input_grad[2] else None
+        return gx, gw, gb
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
@@ -132,4 +133,4 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(x._data.shape)}")
     _check_mixed(x, weight, bias)
-    return LayerNorm.apply(x, len(shape), weight, bias, eps)
+    return LayerNorm.apply(x, weight, bias, k=len(shape), eps=eps)

@@ -5,12 +5,12 @@ negative amounts crop. The backward simply cuts the gradient of the padded regio
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
-class ConstantPad(Function):
-    _raw, _backward_name = True, "ConstantPadNdBackward0"
+class ConstantPad(ArrayFunction):
+    _backward_name = "ConstantPadNdBackward0"
 
     @staticmethod
     def forward(ctx, x, widths, value):
@@ -26,7 +26,7 @@ class ConstantPad(Function):
         undo = [(-a, -b) for a, b in ctx.widths]
         grow = [(max(a, 0), max(b, 0)) for a, b in undo]
         g = np.pad(g, grow) if any(a or b for a, b in grow) else g
-        return g[tuple(slice(-min(a, 0), g.shape[i] + min(b, 0)) for i, (a, b) in enumerate(undo))], None, None
+        return g[tuple(slice(-min(a, 0), g.shape[i] + min(b, 0)) for i, (a, b) in enumerate(undo))]
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -41,4 +41,4 @@ def pad(input, pad, mode="constant", value=None):
     widths = [(0, 0)] * x._data.ndim
     for i in range(len(pad) // 2):
         widths[x._data.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-    return ConstantPad.apply(x, widths, 0 if value is None else value)
+    return ConstantPad.apply(x, widths=widths, value=0 if value is None else value)

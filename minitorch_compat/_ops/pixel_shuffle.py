@@ -12,7 +12,7 @@ forward.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
@@ -32,30 +32,25 @@ def _unshuffle(x, r):
     return np.ascontiguousarray(y).reshape(*lead, c * r * r, h // r, w // r)
 
 
-class PixelShuffle(Function):
-    _raw, _backward_name = True, "PixelShuffleBackward0"
+class _Rearrange(ArrayFunction):
+    """A fixed rearrangement ``there`` whose backward is its inverse ``back``."""
 
-    @staticmethod
-    def forward(ctx, x, *, factor):
+    @classmethod
+    def forward(cls, ctx, x, *, factor):
         ctx.factor = factor
-        return _shuffle(x, factor)
+        return cls.there(x, factor)
 
-    @staticmethod
-    def backward(ctx, g):
-        return _unshuffle(g, ctx.factor)
+    @classmethod
+    def backward(cls, ctx, g):
+        return cls.back(g, ctx.factor)
 
 
-class PixelUnshuffle(Function):
-    _raw, _backward_name = True, "PixelUnshuffleBackward0"
+class PixelShuffle(_Rearrange):
+    _backward_name, there, back = "PixelShuffleBackward0", staticmethod(_shuffle), staticmethod(_unshuffle)
 
-    @staticmethod
-    def forward(ctx, x, *, factor):
-        ctx.factor = factor
-        return _unshuffle(x, factor)
 
-    @staticmethod
-    def backward(ctx, g):
-        return _shuffle(g, ctx.factor)
+class PixelUnshuffle(_Rearrange):
+    _backward_name, there, back = "PixelUnshuffleBackward0", staticmethod(_unshuffle), staticmethod(_shuffle)
 
 
 def _check(name, what, x, factor):

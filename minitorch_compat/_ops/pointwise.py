@@ -2,25 +2,23 @@
 
 Binary ops first bring their operands to torch's result dtype (``_dtype.result_type``)
 so NumPy's own promotion rules never decide a visible dtype; Python scalars stay Python
-scalars, which NumPy 2 treats as "weak" exactly like torch's wrapped numbers. Gradients
-of broadcast operands are summed back to each operand's shape by ``unbroadcast``.
+scalars, which NumPy 2 treats as "weak" exactly like torch's wrapped numbers. Broadcast
+operands need nothing special in backward: the engine sums each gradient back to its
+input's shape (``autograd/engine.py``, ``sum_to``).
+
+A Python number is passed to ``apply`` the way torch's overload takes it: positionally
+where torch wraps it into a tensor input (``x * 2`` is ``mul(Tensor, Tensor)``, so its
+node shows ``(None, 0)`` for the 2), as a keyword where torch keeps it as a scalar
+attribute of the node (``x ** 2``, ``2 - x``, ``clamp(x, 0, 1)``).
 """
 import numpy as np
 
 from .. import _dtype
 from .._dtype import result_type, _scalar_dtype
-from .._tensor import Tensor, _wrap, _broadcast_error
-from ..autograd.function import Function
+from .._tensor import Tensor, _wrap
+from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import _state
-
-
-def unbroadcast(grad, shape):
-    """Sum ``grad`` over the dimensions that broadcasting added or stretched from 1."""
-    if grad.shape == shape:
-        return grad
-    lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1)
-    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+from .. import _checks
 
 
 def _is_scalar(x):
@@ -28,19 +26,15 @@ def _is_scalar(x):
 
 
 def _operand(x):
-    """Python numbers and NumPy scalars stay scalars; anything else becomes a Tensor."""
-    if isinstance(x, Tensor):
+    """Tensors and Python numbers as they are; a NumPy scalar as a number, an array as a Tensor."""
+    if isinstance(x, Tensor) or _is_scalar(x):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
-    if _is_scalar(x):
-        return x
-    if isinstance(x, np.ndarray):
-        return _wrap(x)
+    if isinstance(x, (np.generic, np.ndarray)):
+        return x.item() if isinstance(x, np.generic) else _wrap(x)
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
-def _scalar_tensor(x, like=None):
+def _scalar_tensor(x):
     """A 0-dim tensor for a Python number on the left of ``2 / t``; same dtype rules as a wrapped number."""
     if isinstance(x, Tensor):
         return x
@@ -82,13 +76,14 @@ def _floating(x):
     return x if x._data.dtype.kind in "fc" else cast(x, _dtype.get_default_dtype())
 
 
-def _shape(x):
-    return x.shape if isinstance(x, np.ndarray) else ()
+def _out(result, out):
+    """``result``, or written into a user-given ``out=`` tensor (torch's out= variants)."""
+    return result if out is None else _checks.write_out(result, out)
 
 
 # ---- dtype cast ---------------------------------------------------------------------
-class ToCopy(Function):
-    _raw, _backward_name = True, "ToCopyBackward0"
+class ToCopy(ArrayFunction):
+    _backward_name = "ToCopyBackward0"
 
     @staticmethod
     def forward(ctx, x, np_dtype):
@@ -97,46 +92,59 @@ class ToCopy(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.astype(ctx.in_dtype, copy=False), None
+        return g.astype(ctx.in_dtype, copy=False)
 
 
 def cast(x, dtype):
-    return ToCopy.apply(x, dtype._np)
+    return ToCopy.apply(x, np_dtype=dtype._np)
 
 
 # ---- arithmetic ---------------------------------------------------------------------
-class Add(Function):
-    _raw, _backward_name = True, "AddBackward0"
+class Add(ArrayFunction):
+    """``a + alpha * b``."""
+    _backward_name = "AddBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, alpha):
-        ctx.shapes, ctx.alpha = (_shape(a), _shape(b)), alpha
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
         return np.add(a, b if alpha == 1 else b * alpha)
 
     @staticmethod
     def backward(ctx, g):
-        sa, sb = ctx.shapes
-        gb = unbroadcast(g if ctx.alpha == 1 else g * ctx.alpha, sb) if ctx.needs_input_grad[1] else None
-        return unbroadcast(g, sa), gb, None
+        return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
 
-class Sub(Function):
-    _raw, _backward_name = True, "SubBackward0"
+class Sub(ArrayFunction):
+    """``a - alpha * b``."""
+    _backward_name = "SubBackward0"
 
     @staticmethod
-    def forward(ctx, a, b, alpha):
-        ctx.shapes, ctx.alpha = (_shape(a), _shape(b)), alpha
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
         return np.subtract(a, b if alpha == 1 else b * alpha)
 
     @staticmethod
     def backward(ctx, g):
-        sa, sb = ctx.shapes
-        gb = unbroadcast(-g if ctx.alpha == 1 else g * -ctx.alpha, sb) if ctx.needs_input_grad[1] else None
-        return unbroadcast(g, sa), gb, None
+        return g, (-g if ctx.alpha == 1 else g * -ctx.alpha)
 
 
-class Mul(Function):
-    _raw, _backward_name = True, "MulBackward0"
+class Rsub(ArrayFunction):
+    """``other - alpha * x`` (what ``2 - x`` calls): ``other`` is an input when it is a
+    tensor (RsubBackward0), a scalar attribute when it is a number (RsubBackward1)."""
+
+    @staticmethod
+    def forward(ctx, x, other, alpha=1):
+        ctx.alpha = alpha
+        ctx._backward_name = "RsubBackward0" if isinstance(other, np.ndarray) else "RsubBackward1"
+        return np.subtract(other, x if alpha == 1 else x * alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (-g if ctx.alpha == 1 else g * -ctx.alpha), g
+
+
+class Mul(ArrayFunction):
+    _backward_name = "MulBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -146,13 +154,11 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = unbroadcast(g * b, a.shape) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(g * a, b.shape) if ctx.needs_input_grad[1] else None
-        return ga, gb
+        return (g * b if ctx.needs_input_grad[0] else None), (g * a if ctx.needs_input_grad[1] else None)
 
 
-class Div(Function):
-    _raw, _backward_name = True, "DivBackward0"
+class Div(ArrayFunction):
+    _backward_name = "DivBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -162,98 +168,83 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = unbroadcast(g / b, _shape(a)) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(-g * ((a / b) / b), b.shape) if ctx.needs_input_grad[1] else None  # torch's order: no b*b underflow
+        ga = g / b if ctx.needs_input_grad[0] else None
+        gb = -g * ((a / b) / b) if ctx.needs_input_grad[1] else None  # torch's order: no b*b underflow
         return ga, gb
 
 
-class Pow(Function):
-    """``x ** e``: tensor ** number (PowBackward0), tensor ** tensor (PowBackward1),
-    number ** tensor (PowBackward2)."""
-    _raw = True
-
-    def name(self):
-        return self._backward_name
+class Pow(ArrayFunction):
+    """``x ** exponent``: a tensor exponent is an input (PowBackward1), a number is a scalar
+    attribute (PowBackward0). ``number ** tensor`` is ``PowScalarBase`` below."""
 
     @staticmethod
-    def forward(ctx, x, e):
-        out = np.power(x, e)
-        ctx.save_for_backward(x, e, out)
-        ctx._backward_name = ("PowBackward2" if not isinstance(x, np.ndarray) else
-                              "PowBackward1" if isinstance(e, np.ndarray) else "PowBackward0")
+    def forward(ctx, x, exponent):
+        ctx._backward_name = "PowBackward1" if isinstance(exponent, np.ndarray) else "PowBackward0"
+        out = np.power(x, exponent)
+        ctx.save_for_backward(x, exponent, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, e, out = ctx.saved_tensors
-        gx = ge = None
-        if ctx.needs_input_grad[0]:
-            if _is_scalar(e) and e == 0:
-                gx = np.zeros_like(g)
-            else:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    gx = g * e * np.power(x, e - 1)
-                if not _is_scalar(e):  # torch: zero gradient wherever the exponent is 0
-                    gx = np.where(e == 0, 0, gx).astype(gx.dtype, copy=False)
-            gx = unbroadcast(gx, x.shape)
-        if ctx.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ge = g * np.where((x == 0) & (e >= 0), 0, out * np.log(x))
-            ge = unbroadcast(ge.astype(g.dtype, copy=False), _shape(e))
+        gx = _pow_grad_base(g, x, e) if ctx.needs_input_grad[0] else None
+        ge = _pow_grad_exponent(g, x, e, out) if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1] else None
         return gx, ge
 
 
-def _check_alpha(a, b, alpha):
-    """torch refuses an alpha its result dtype cannot hold (``int + 1.5 * int``)."""
-    if alpha == 1 and type(alpha) is int:
-        return
-    kind = (a if isinstance(a, Tensor) else b)._data.dtype.kind
-    if isinstance(alpha, bool) and kind != "b":
-        raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if isinstance(alpha, float) and kind in "iub":
-        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+class PowScalarBase(ArrayFunction):
+    """``base ** exponent`` for a number ``base`` (torch's pow.Scalar: PowBackward2)."""
+    _backward_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, exponent, base):
+        out = np.power(base, exponent)
+        ctx.save_for_backward(base, exponent, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        base, e, out = ctx.saved_tensors
+        return _pow_grad_exponent(g, base, e, out)
+
+
+def _pow_grad_base(g, x, e):
+    """d(x ** e)/dx = e * x ** (e - 1), and 0 wherever the exponent is 0 (torch's rule)."""
+    if _is_scalar(e):
+        return np.zeros_like(g) if e == 0 else g * e * np.power(x, e - 1)
+    return np.where(e == 0, 0, g * e * np.power(x, e - 1)).astype(g.dtype, copy=False)
+
+
+def _pow_grad_exponent(g, x, e, out):
+    """d(x ** e)/de = x ** e * log(x), and 0 where x == 0 and e >= 0 (torch's rule)."""
+    return (g * np.where((x == 0) & (e >= 0), 0, out * np.log(x))).astype(g.dtype, copy=False)
 
 
 def add(input, other, *, alpha=1, out=None):
     a, b = promote(input, other)
-    _check_alpha(a, b, alpha)
-    return _out(Add.apply(a, b, alpha), out)
-
-
-def _check_sub(input, other):
-    """torch refuses ``-`` with a bool operand (tensor or Python bool), before promoting."""
-    a_bool = input is True or input is False or isinstance(input, Tensor) and input._data.dtype.kind == "b"
-    b_bool = other is True or other is False or isinstance(other, Tensor) and other._data.dtype.kind == "b"
-    if a_bool and b_bool:
-        raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    if a_bool or b_bool:
-        raise NotImplementedError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    _checks.alpha(a, b, alpha)
+    return _out(Add.apply(a, b, alpha=alpha), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    _check_sub(input, other)
+    _checks.no_bool_sub(input, other)
     a, b = promote(input, other)
-    _check_alpha(a, b, alpha)
-    return _out(Sub.apply(a, b, alpha), out)
+    _checks.alpha(a, b, alpha)
+    return _out(Sub.apply(a, b, alpha=alpha), out)
 
 
 subtract = sub
 
 
-class Rsub(Sub):
-    """``other - alpha * input``: the same node as Sub with the operands swapped."""
-    _backward_name = "RsubBackward1"
-
-
 def rsub(input, other, alpha=1):
-    """``other - input`` (what ``2 - t`` calls). A Python number ``other`` stays a weak
+    """``other - alpha * input`` (what ``2 - t`` calls). A Python number ``other`` stays a weak
     scalar, so ``2.5 - float64_tensor`` keeps full precision and ``5 - int32_tensor`` is int32."""
-    _check_sub(input, other)
-    b, a = promote(input, other)
-    _check_alpha(a, b, alpha)
-    if isinstance(a, Tensor):
-        return Sub.apply(a, b, alpha)  # torch.rsub(t, other_tensor): RsubBackward0 in torch
-    return Rsub.apply(a, b, alpha)
+    _checks.no_bool_sub(input, other)
+    x, o = promote(input, other)
+    _checks.alpha(o, x, alpha)
+    if isinstance(o, Tensor):
+        return Rsub.apply(x, o, alpha=alpha)
+    return Rsub.apply(x, other=o, alpha=alpha)
 
 
 def mul(input, other, *, out=None):
@@ -274,10 +265,10 @@ def div(input, other, *, rounding_mode=None, out=None):
     dt = _result_np_dtype(a, b)
     if dt == np.bool_:
         raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
+    if dt.kind in "iu":
+        _checks.no_integer_division_by_zero(b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if dt.kind in "iub":
-            if np.any(_data(b) == 0):
-                raise RuntimeError("ZeroDivisionError")
+        if dt.kind in "iu":
             q = np.floor_divide(_data(a), _data(b))
             if rounding_mode == "trunc":  # floor and trunc differ when the signs differ
                 q = np.where((q < 0) & (q * _data(b) != _data(a)), q + 1, q)
@@ -296,17 +287,25 @@ def floor_divide(input, other, *, out=None):
 
 
 def remainder(input, other, *, out=None):
+    """``a - floor(a / b) * b`` (the sign of ``b``, as Python's ``%``)."""
     a, b = promote(input, other)
-    if _result_np_dtype(a, b) == np.bool_:
+    dt = _result_np_dtype(a, b)
+    if dt == np.bool_:
         raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
+    if dt.kind in "iu":
+        _checks.no_integer_division_by_zero(b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _out(_wrap(np.asarray(np.remainder(_data(a), _data(b)), dtype=_result_np_dtype(a, b))), out)
+        return _out(_wrap(np.asarray(np.remainder(_data(a), _data(b)), dtype=dt)), out)
 
 
 def fmod(input, other, *, out=None):
+    """``a - trunc(a / b) * b`` (the sign of ``a``, as C's ``fmod``)."""
     a, b = promote(input, other)
+    dt = _result_np_dtype(a, b)
+    if dt.kind in "iu":
+        _checks.no_integer_division_by_zero(b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _out(_wrap(np.asarray(np.fmod(_data(a), _data(b)), dtype=_result_np_dtype(a, b))), out)
+        return _out(_wrap(np.asarray(np.fmod(_data(a), _data(b)), dtype=dt)), out)
 
 
 def pow(input, exponent, *, out=None):
@@ -318,6 +317,10 @@ def pow(input, exponent, *, out=None):
         if isinstance(a, Tensor) and not isinstance(e, Tensor):
             return _out(_wrap(a._data.copy() if e else np.ones_like(a._data)), out)
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    if not isinstance(a, Tensor):
+        return _out(PowScalarBase.apply(e, base=a), out)
+    if not isinstance(e, Tensor):
+        return _out(Pow.apply(a, exponent=e), out)
     return _out(Pow.apply(a, e), out)
 
 
@@ -328,24 +331,6 @@ def _data(x):
 def _result_np_dtype(a, b):
     """The NumPy dtype of promoted operands (at least one of them is a Tensor)."""
     return (a if isinstance(a, Tensor) else b)._data.dtype
-
-
-def _out(result, out):
-    """Write ``result`` into a user-given ``out=`` tensor, as torch's out= variants do."""
-    if out is None:
-        return result
-    if result._requires_grad or out._requires_grad and _state.enabled:
-        raise RuntimeError(f"{_caller()}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.")
-    if out._data.shape == result._data.shape:
-        out._data[...] = result._data
-    else:
-        out._data = result._data.astype(out._data.dtype, copy=True)
-    return out
-
-
-def _caller():
-    import sys
-    return sys._getframe(2).f_code.co_name
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
@@ -362,22 +347,24 @@ def lerp(input, end, weight):
 
 # ---- unary math ---------------------------------------------------------------------
 def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
-    """Build a one-input Function: ``fn`` computes the output, ``grad(g, x, y)`` its backward.
+    """Build a one-input Function: ``fn`` computes the output, ``grad(g, saved)`` its backward,
+    where ``saved`` is the input, the output (``save="output"``) or nothing (``save=None``:
+    torch saves nothing for these, so a second backward through them is allowed).
     ``bool_error``: the NotImplementedError message torch gives for a bool input."""
 
-    class Unary(Function):
-        _raw, _backward_name = True, name
+    class Unary(ArrayFunction):
+        _backward_name = name
 
         @staticmethod
         def forward(ctx, x):
             y = fn(x)
-            ctx.save_for_backward(x if save == "input" else y)
+            if save is not None:
+                ctx.save_for_backward(x if save == "input" else y)
             return y
 
         @staticmethod
         def backward(ctx, g):
-            v, = ctx.saved_tensors
-            return grad(g, v)
+            return grad(g, ctx.saved_tensors[0] if save is not None else None)
 
     Unary.__name__ = Unary.__qualname__ = name.replace("Backward0", "")
 
@@ -390,39 +377,21 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
     return op
 
 
-def _exp(x):
-    with np.errstate(over="ignore"):
-        return np.exp(x)
-
-
-def _sigmoid(x):
-    with np.errstate(over="ignore"):
-        return 1 / (1 + np.exp(-x))
-
-
-def _log(f):
-    """``f`` without NumPy's warnings for log(0), sqrt(-1)...: torch returns inf/nan silently."""
-    def g(*args):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return f(*args)
-    return g
-
-
 # Each line: torch's node name, the forward, and the backward in terms of (grad, saved).
-exp = _unary("ExpBackward0", _exp, lambda g, y: g * y, save="output")
-log = _unary("LogBackward0", _log(np.log), _log(lambda g, x: g / x))
-log2 = _unary("Log2Backward0", _log(np.log2), _log(lambda g, x: g / (x * np.log(2).astype(x.dtype))))
-log10 = _unary("Log10Backward0", _log(np.log10), _log(lambda g, x: g / (x * np.log(10).astype(x.dtype))))
-log1p = _unary("Log1PBackward0", _log(np.log1p), _log(lambda g, x: g / (x + 1)))
-expm1 = _unary("Expm1Backward0", _log(np.expm1), lambda g, y: g * (y + 1), save="output")
-sqrt = _unary("SqrtBackward0", _log(np.sqrt), _log(lambda g, y: g / (2 * y)), save="output")
-rsqrt = _unary("RsqrtBackward0", _log(lambda x: 1 / np.sqrt(x)), _log(lambda g, y: g * -0.5 * y * y * y), save="output")
-reciprocal = _unary("ReciprocalBackward0", _log(np.reciprocal), lambda g, y: -g * y * y, save="output")
+exp = _unary("ExpBackward0", np.exp, lambda g, y: g * y, save="output")
+log = _unary("LogBackward0", np.log, lambda g, x: g / x)
+log2 = _unary("Log2Backward0", np.log2, lambda g, x: g / (x * np.log(2).astype(x.dtype)))
+log10 = _unary("Log10Backward0", np.log10, lambda g, x: g / (x * np.log(10).astype(x.dtype)))
+log1p = _unary("Log1PBackward0", np.log1p, lambda g, x: g / (x + 1))
+expm1 = _unary("Expm1Backward0", np.expm1, lambda g, y: g * (y + 1), save="output")
+sqrt = _unary("SqrtBackward0", np.sqrt, lambda g, y: g / (2 * y), save="output")
+rsqrt = _unary("RsqrtBackward0", lambda x: 1 / np.sqrt(x), lambda g, y: g * -0.5 * y * y * y, save="output")
+reciprocal = _unary("ReciprocalBackward0", np.reciprocal, lambda g, y: -g * y * y, save="output")
 sin = _unary("SinBackward0", np.sin, lambda g, x: g * np.cos(x))
 cos = _unary("CosBackward0", np.cos, lambda g, x: -g * np.sin(x))
 tanh = _unary("TanhBackward0", np.tanh, lambda g, y: g * (1 - y * y), save="output")
-sigmoid = _unary("SigmoidBackward0", _sigmoid, lambda g, y: g * (1 - y) * y, save="output")
-neg = _unary("NegBackward0", np.negative, lambda g, x: -g, floating=False,
+sigmoid = _unary("SigmoidBackward0", lambda x: 1 / (1 + np.exp(-x)), lambda g, y: g * (1 - y) * y, save="output")
+neg = _unary("NegBackward0", np.negative, lambda g, _: -g, save=None, floating=False,
              bool_error="Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 negative = neg
 abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False,
@@ -431,12 +400,12 @@ absolute = abs
 _square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
 relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False,
               bool_error="Boolean inputs not supported for relu")
-sign = _unary("SignBackward0", np.sign, lambda g, x: np.zeros_like(g), floating=False)
-floor = _unary("FloorBackward0", np.floor, lambda g, x: np.zeros_like(g), floating=False)
-ceil = _unary("CeilBackward0", np.ceil, lambda g, x: np.zeros_like(g), floating=False)
-trunc = _unary("TruncBackward0", np.trunc, lambda g, x: np.zeros_like(g), floating=False)
-frac = _unary("FracBackward0", lambda x: x - np.trunc(x), lambda g, x: g, floating=False)
-_round0 = _unary("RoundBackward0", np.round, lambda g, x: np.zeros_like(g), floating=False)
+sign = _unary("SignBackward0", np.sign, lambda g, _: np.zeros_like(g), save=None, floating=False)
+floor = _unary("FloorBackward0", np.floor, lambda g, _: np.zeros_like(g), save=None, floating=False)
+ceil = _unary("CeilBackward0", np.ceil, lambda g, _: np.zeros_like(g), save=None, floating=False)
+trunc = _unary("TruncBackward0", np.trunc, lambda g, _: np.zeros_like(g), save=None, floating=False)
+frac = _unary("FracBackward0", lambda x: x - np.trunc(x), lambda g, _: g, save=None, floating=False)
+_round0 = _unary("RoundBackward0", np.round, lambda g, _: np.zeros_like(g), save=None, floating=False)
 
 
 def square(input, *, out=None):
@@ -469,7 +438,7 @@ bitwise_and, bitwise_or, bitwise_xor = _bitwise(np.bitwise_and), _bitwise(np.bit
 
 
 # ---- clamp / maximum / minimum / where ------------------------------------------------
-class Clamp(Function):
+class Clamp(ArrayFunction):
     """``min(max(x, lo), hi)`` (``hi`` wins when ``lo > hi``), as torch's two overloads:
 
     * number bounds (ClampBackward1): the gradient passes only strictly inside (lo, hi);
@@ -477,14 +446,13 @@ class Clamp(Function):
     * tensor bounds (ClampBackward0): each bound is differentiable and a tie splits the
       gradient in half, as in ``maximum``/``minimum``; when ``x == lo == hi``, x takes it all,
       and when ``lo > hi``, hi does.
-    """
-    _raw = True
 
-    def name(self):
-        return self._backward_name
+    Number bounds are passed as keywords (attributes of the node), tensor bounds
+    positionally (inputs), as in torch.
+    """
 
     @staticmethod
-    def forward(ctx, x, lo, hi):
+    def forward(ctx, x, lo=None, hi=None):
         ctx.save_for_backward(x, lo, hi)
         ctx._backward_name = ("ClampBackward0" if isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray)
                               else "ClampBackward1")
@@ -504,7 +472,7 @@ class Clamp(Function):
                 keep = x > lo
             if hi is not None:
                 keep = keep & (x < hi)
-            return g * keep, None, None
+            return g * keep
         one, half, zero = np.ones((), g.dtype), np.asarray(0.5, g.dtype), np.zeros((), g.dtype)
         wlo = whi = None
         if lo is not None and hi is not None:
@@ -521,10 +489,9 @@ class Clamp(Function):
             tie = x == hi
             wx = np.where(x > hi, zero, np.where(tie, half, one))
             whi = np.where(x < hi, zero, np.where(tie, half, one))
-        gx = unbroadcast(g * wx, x.shape)
-        glo = unbroadcast(g * wlo, lo.shape) if ctx.needs_input_grad[1] else None
-        ghi = unbroadcast(g * whi, hi.shape) if ctx.needs_input_grad[2] else None
-        return gx, glo, ghi
+        glo = g * wlo if ctx.needs_input_grad[1] else None
+        ghi = g * whi if ctx.needs_input_grad[2] else None
+        return g * wx, glo, ghi
 
 
 def clamp(input, min=None, max=None, *, out=None):
@@ -536,14 +503,15 @@ def clamp(input, min=None, max=None, *, out=None):
     x = _to(x, rt)
     lo = _to(_operand(min), rt) if min is not None else None
     hi = _to(_operand(max), rt) if max is not None else None
-    return _out(Clamp.apply(x, lo, hi), out)
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        return _out(Clamp.apply(x, lo, hi), out)
+    return _out(Clamp.apply(x, lo=lo, hi=hi), out)
 
 
 clip = clamp
 
 
-class _MaxMin(Function):
-    _raw = True
+class _MaxMin(ArrayFunction):
     np_fn = None
 
     @classmethod
@@ -558,8 +526,8 @@ class _MaxMin(Function):
         a, b = ctx.saved_tensors
         a_loses, b_loses = (a < b, a > b) if cls.np_fn is np.maximum else (a > b, a < b)
         g = np.where(a == b, g / 2, g)
-        ga = unbroadcast(np.where(a_loses, 0, g), a.shape) if ctx.needs_input_grad[0] else None
-        gb = unbroadcast(np.where(b_loses, 0, g), b.shape) if ctx.needs_input_grad[1] else None
+        ga = np.where(a_loses, 0, g) if ctx.needs_input_grad[0] else None
+        gb = np.where(b_loses, 0, g) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -581,22 +549,21 @@ def minimum(input, other, *, out=None):
     return _out(Minimum.apply(a, b), out)
 
 
-class Where(Function):
-    _raw, _backward_name = True, "WhereBackward0"
+class Where(ArrayFunction):
+    """``x`` where ``condition`` else ``y``; the condition is an attribute, not an input."""
+    _backward_name = "WhereBackward0"
 
     @staticmethod
-    def forward(ctx, cond, x, y):
-        ctx.save_for_backward(cond)
-        ctx.shapes = (_shape(x), _shape(y))
-        return np.where(cond, x, y)
+    def forward(ctx, x, y, condition):
+        ctx.save_for_backward(condition)
+        return np.where(condition, x, y)
 
     @staticmethod
     def backward(ctx, g):
         cond, = ctx.saved_tensors
-        sx, sy = ctx.shapes
-        gx = unbroadcast(np.where(cond, g, 0), sx) if ctx.needs_input_grad[1] else None
-        gy = unbroadcast(np.where(cond, 0, g), sy) if ctx.needs_input_grad[2] else None
-        return None, gx, gy
+        gx = np.where(cond, g, 0) if ctx.needs_input_grad[0] else None
+        gy = np.where(cond, 0, g) if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1] else None
+        return gx, gy
 
 
 def where(condition, input=None, other=None, *, out=None):
@@ -608,7 +575,7 @@ def where(condition, input=None, other=None, *, out=None):
     x, y = promote(input, other)
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):
         x = _scalar_tensor(x)
-    return _out(Where.apply(cond, x, y), out)
+    return _out(Where.apply(x, y, condition=cond._data), out)
 
 
 # ---- comparisons and predicates (no gradient) ------------------------------------------
@@ -617,11 +584,8 @@ def _compare(np_fn):
         a, b = promote(input, other)
         try:
             return _out(_wrap(np.asarray(np_fn(_data(a), _data(b)))), out)
-        except ValueError:
-            err = _broadcast_error([np.shape(_data(a)), np.shape(_data(b))])
-            if err is None:
-                raise
-            raise err from None
+        except ValueError as e:
+            raise _checks.broadcast_error_or(e, [np.shape(_data(a)), np.shape(_data(b))]) from None
     return op
 
 

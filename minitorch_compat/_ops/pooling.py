@@ -18,7 +18,7 @@ window's gradient nowhere.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .conv import _pair
 from .pointwise import _operand
 
@@ -45,8 +45,8 @@ def _windows(x, k, s, p, d, out, fill):
     return win[:, :, :oh * sh:sh, :ow * sw:sw, ::dh, ::dw]
 
 
-class MaxPool2d(Function):
-    _raw, _backward_name = True, "MaxPool2DWithIndicesBackward0"
+class MaxPool2d(ArrayFunction):
+    _backward_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
     def forward(ctx, x, k, s, p, d, out_hw, return_indices):
@@ -90,14 +90,14 @@ class MaxPool2d(Function):
             for a in range(k[0]):
                 for b in range(k[1]):
                     view[..., a, b] = g * (arg == a * k[1] + b)
-            return gx, None, None, None, None, None, None
+            return gx
         flat = indices + (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
         if getattr(ctx, "escaped", False):   # gradients of windows without any input element vanish
             inside = (indices >= 0) & (indices < h * w)
             flat, g = flat[inside], g[inside]
         # overlapping windows (or padding): add up; np.bincount sums in float64
         gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * h * w).astype(ctx.dtype, copy=False)
-        return gx.reshape(n, c, h, w), None, None, None, None, None, None
+        return gx.reshape(n, c, h, w)
 
 
 def _flat_indices(ctx, arg):
@@ -150,16 +150,16 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if unbatched:
         x = x.unsqueeze(0)
     if not return_indices:
-        values = MaxPool2d.apply(x, k, s, p, d, out, False)
+        values = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=False)
         return values.squeeze(0) if unbatched else values
-    values, indices = MaxPool2d.apply(x, k, s, p, d, out, True)
+    values, indices = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=True)
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return values, indices
 
 
-class AvgPool2d(Function):
-    _raw, _backward_name = True, "AvgPool2DBackward0"
+class AvgPool2d(ArrayFunction):
+    _backward_name = "AvgPool2DBackward0"
 
     @staticmethod
     def forward(ctx, x, k, s, p, out_hw, count_include_pad, divisor_override):
@@ -182,7 +182,7 @@ class AvgPool2d(Function):
         for i in range(kh):     # each kernel offset receives its share of every window
             for j in range(kw):
                 gxp[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += share
-        return gxp[:, :, ph:ph + h, pw:pw + w], None, None, None, None, None, None
+        return gxp[:, :, ph:ph + h, pw:pw + w]
 
 
 def _counts(size, k, s, p, out, include_pad):
@@ -200,7 +200,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     unbatched = x._data.ndim == 3
     if unbatched:
         x = x.unsqueeze(0)
-    y = AvgPool2d.apply(x, k, s, p, out, count_include_pad, divisor_override)
+    y = AvgPool2d.apply(x, k=k, s=s, p=p, out_hw=out, count_include_pad=count_include_pad,
+                        divisor_override=divisor_override)
     return y.squeeze(0) if unbatched else y
 
 
@@ -213,8 +214,8 @@ def _adaptive_matrix(size, out):
     return ((pos >= start[:, None]) & (pos < end[:, None])).astype(np.float64)
 
 
-class AdaptiveAvgPool2d(Function):
-    _raw, _backward_name = True, "AdaptiveAvgPool2DBackward0"
+class AdaptiveAvgPool2d(ArrayFunction):
+    _backward_name = "AdaptiveAvgPool2DBackward0"
 
     @staticmethod
     def forward(ctx, x, out_hw):
@@ -226,7 +227,7 @@ class AdaptiveAvgPool2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return ctx.ah.T @ (g / ctx.area) @ ctx.aw, None
+        return ctx.ah.T @ (g / ctx.area) @ ctx.aw
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -240,5 +241,5 @@ def adaptive_avg_pool2d(input, output_size):
     unbatched = x._data.ndim == 3
     if unbatched:
         x = x.unsqueeze(0)
-    y = AdaptiveAvgPool2d.apply(x, tuple(out))
+    y = AdaptiveAvgPool2d.apply(x, out_hw=tuple(out))
     return y.squeeze(0) if unbatched else y

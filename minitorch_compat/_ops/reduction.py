@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap, _wrap_dim
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
@@ -33,20 +33,16 @@ def _expand_back(g, shape, axes, keepdim):
     return np.broadcast_to(g, shape)
 
 
-class Sum(Function):
-    _raw = True
-
+class Sum(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, keepdim, np_dtype):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        ctx._backward_name = "SumBackward0" if axes is None else "SumBackward1"
         return np.sum(x, axis=axes, keepdims=keepdim, dtype=np_dtype)
 
     @staticmethod
     def backward(ctx, g):
-        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim), None, None, None
-
-    def name(self):
-        return "SumBackward0" if self.axes is None else "SumBackward1"
+        return _expand_back(g, ctx.shape, ctx.axes, ctx.keepdim)
 
 
 def _sum_dtype(x, dtype):
@@ -60,24 +56,22 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     axes = _axes(dim, x._data.ndim)
     if dtype is not None and dtype._np != x._data.dtype:
         x = x.to(dtype)
-    return Sum.apply(x, axes, keepdim, _sum_dtype(x, None))
+    return Sum.apply(x, axes=axes, keepdim=keepdim, np_dtype=_sum_dtype(x, None))
 
 
-class Mean(Function):
-    _raw = True
-
+class Mean(ArrayFunction):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
+        ctx._backward_name = "MeanBackward0" if axes is None else "MeanBackward1"
         ctx.count = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+        if ctx.count == 0:  # the mean of nothing is nan, silently in torch
+            return np.full(np.sum(x, axis=axes, keepdims=keepdim).shape, np.nan, dtype=x.dtype)
         return np.mean(x, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        return _expand_back(g / ctx.count, ctx.shape, ctx.axes, ctx.keepdim), None, None
-
-    def name(self):
-        return "MeanBackward0" if self.axes is None else "MeanBackward1"
+        return _expand_back(g / ctx.count, ctx.shape, ctx.axes, ctx.keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -87,15 +81,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-            f"complex dtype. Got: {_TYPE_WORD.get(x.dtype._name, x.dtype._name)}")
-    return Mean.apply(x, _axes(dim, x._data.ndim), keepdim)
+            f"complex dtype. Got: {x.dtype._scalar_name}")
+    return Mean.apply(x, axes=_axes(dim, x._data.ndim), keepdim=keepdim)
 
 
-_TYPE_WORD = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
-class Prod(Function):
-    _raw, _backward_name = True, "ProdBackward0"
+class Prod(ArrayFunction):
+    _backward_name = "ProdBackward0"
 
     @staticmethod
     def forward(ctx, x, axis, keepdim):
@@ -110,27 +101,26 @@ class Prod(Function):
         axis = ctx.axis
         ge = g if axis is None or ctx.keepdim else np.expand_dims(g, axis)
         if not (x == 0).any():  # torch's rule: without zeros, grad * prod / x
-            return ge * ((out if axis is None or ctx.keepdim else np.expand_dims(out, axis)) / x), None, None
+            return ge * ((out if axis is None or ctx.keepdim else np.expand_dims(out, axis)) / x)
         flat = x.reshape(-1) if axis is None else x
         ax = 0 if axis is None else axis
         # product of all the *other* elements: exclusive cumulative products from both sides
         left = np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(flat, -1, ax)], ax), ax)
         right = np.flip(np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(np.flip(flat, ax), -1, ax)], ax), ax), ax)
         others = (left * right).reshape(x.shape)
-        return ge * others, None, None
+        return ge * others
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     x = _operand(input)
     if dtype is not None:
         x = x.to(dtype)
-    return Prod.apply(x, None if dim is None else _wrap_dim(dim, x._data.ndim), keepdim)
+    return Prod.apply(x, axis=None if dim is None else _wrap_dim(dim, x._data.ndim), keepdim=keepdim)
 
 
 # ---- max / min ------------------------------------------------------------------------------
-class MaxMinAll(Function):
+class MaxMinAll(ArrayFunction):
     """Full max/min: the gradient is shared evenly among tied winners (as torch does)."""
-    _raw = True
 
     @staticmethod
     def forward(ctx, x, is_max):
@@ -145,15 +135,11 @@ class MaxMinAll(Function):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         hits = (x == out) | (np.isnan(x) & np.isnan(out))
-        return np.where(hits, g / np.count_nonzero(hits), 0).astype(x.dtype, copy=False), None
-
-    def name(self):
-        return self._backward_name
+        return np.where(hits, g / np.count_nonzero(hits), 0).astype(x.dtype, copy=False)
 
 
-class MaxMinDim(Function):
+class MaxMinDim(ArrayFunction):
     """max/min over one dim: (values, indices); the gradient goes to the chosen index."""
-    _raw = True
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, is_max):
@@ -164,7 +150,8 @@ class MaxMinDim(Function):
             raise IndexError(f"{'max' if is_max else 'min'}(): Expected reduction dim {dim} to have non-zero size.")
         idx = np.expand_dims((np.argmax if is_max else np.argmin)(x, axis=dim), dim)
         values = np.take_along_axis(x, idx, axis=dim)
-        ctx.shape, ctx.dtype, ctx.dim, ctx.idx = x.shape, x.dtype, dim, idx
+        ctx.shape, ctx.dtype, ctx.dim = x.shape, x.dtype, dim
+        ctx.save_for_backward(idx)
         ctx._backward_name = "MaxBackward0" if is_max else "MinBackward0"
         if not keepdim:
             values, idx = values.squeeze(dim), idx.squeeze(dim)
@@ -174,13 +161,11 @@ class MaxMinDim(Function):
     @staticmethod
     def backward(ctx, g, g_idx=None):
         if ctx.shape == ():
-            return g, None, None, None
+            return g
+        idx, = ctx.saved_tensors
         gx = np.zeros(ctx.shape, dtype=ctx.dtype)
-        np.put_along_axis(gx, ctx.idx, g if ctx.keepdim else np.expand_dims(g, ctx.dim), axis=ctx.dim)
-        return gx, None, None, None
-
-    def name(self):
-        return self._backward_name
+        np.put_along_axis(gx, idx, g if ctx.keepdim else np.expand_dims(g, ctx.dim), axis=ctx.dim)
+        return gx
 
 
 def _max_min(input, dim, keepdim, is_max, other=None):
@@ -189,8 +174,8 @@ def _max_min(input, dim, keepdim, is_max, other=None):
         return (pointwise.maximum if is_max else pointwise.minimum)(input, dim)
     x = _operand(input)
     if dim is None:
-        return MaxMinAll.apply(x, is_max)
-    values, indices = MaxMinDim.apply(x, _wrap_dim(dim, x._data.ndim), keepdim, is_max)
+        return MaxMinAll.apply(x, is_max=is_max)
+    values, indices = MaxMinDim.apply(x, dim=_wrap_dim(dim, x._data.ndim), keepdim=keepdim, is_max=is_max)
     return (return_types.max if is_max else return_types.min)(values, indices)
 
 
@@ -202,8 +187,7 @@ def min(input, dim=None, keepdim=False, *, out=None):
     return _max_min(input, dim, keepdim, False)
 
 
-class AmaxAmin(Function):
-    _raw = True
+class AmaxAmin(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, is_max):
@@ -219,18 +203,15 @@ class AmaxAmin(Function):
         out_b = _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
         hits = x == out_b
         counts = _expand_back(np.sum(hits, axis=ctx.axes, keepdims=ctx.keepdim), x.shape, ctx.axes, ctx.keepdim)
-        return np.where(hits, _expand_back(g, x.shape, ctx.axes, ctx.keepdim) / counts, 0).astype(x.dtype, copy=False), None, None, None
-
-    def name(self):
-        return self._backward_name
+        return np.where(hits, _expand_back(g, x.shape, ctx.axes, ctx.keepdim) / counts, 0).astype(x.dtype, copy=False)
 
 
 def amax(input, dim=(), keepdim=False):
-    return AmaxAmin.apply(input, _axes(dim, input._data.ndim), keepdim, True)
+    return AmaxAmin.apply(input, axes=_axes(dim, input._data.ndim), keepdim=keepdim, is_max=True)
 
 
 def amin(input, dim=(), keepdim=False):
-    return AmaxAmin.apply(input, _axes(dim, input._data.ndim), keepdim, False)
+    return AmaxAmin.apply(input, axes=_axes(dim, input._data.ndim), keepdim=keepdim, is_max=False)
 
 
 def _arg(np_fn, input, dim, keepdim):
@@ -238,10 +219,15 @@ def _arg(np_fn, input, dim, keepdim):
     if x.ndim == 0 and dim is not None:
         _wrap_dim(dim, 0)
         dim = None
+    name = "argmax" if np_fn is np.argmax else "argmin"
     if dim is None:
+        if x.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         r = np_fn(x.reshape(-1))
         return _wrap(np.asarray(r, dtype=np.int64).reshape((1,) * x.ndim if keepdim else ()))
     d = _wrap_dim(dim, x.ndim)
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     return _wrap(np.asarray(np_fn(x, axis=d, keepdims=keepdim), dtype=np.int64))
 
 
@@ -254,11 +240,11 @@ def argmin(input, dim=None, keepdim=False):
 
 
 # ---- statistics -----------------------------------------------------------------------------
-class Var(Function):
+class Var(ArrayFunction):
     """Variance with ``correction`` (1: unbiased). Computed in double like torch's CPU
     kernels: over all elements, the mean is taken in the input dtype and the squared
     deviations are summed in double; along dims, a double-precision (Welford) reduction."""
-    _raw, _backward_name = True, "VarBackward0"
+    _backward_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -274,7 +260,7 @@ class Var(Function):
             warnings.warn(f"{ctx._backward_name[:3].lower()}(): degrees of freedom is <= 0. Correction should be "
                           "strictly less than the reduction factor (input numel divided by output numel).",
                           UserWarning, stacklevel=5)
-        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own "Degrees of freedom <= 0"
             if axes is None:
                 dx = x.astype(np.float64) - np.float64(np.mean(x))
@@ -285,7 +271,7 @@ class Var(Function):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return _var_backward(g, x, ctx), None, None, None
+        return _var_backward(g, x, ctx)
 
 
 def _var_backward(g, x, ctx):
@@ -294,10 +280,10 @@ def _var_backward(g, x, ctx):
     return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * (2 / ctx.dof) * centered
 
 
-class Std(Function):
+class Std(ArrayFunction):
     """sqrt(var); backward ``var_backward(g / (2 std))``, with 0 where std is 0 (torch's rule,
     so a constant input gets a zero gradient instead of NaN)."""
-    _raw, _backward_name = True, "StdBackward0"
+    _backward_name = "StdBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -308,9 +294,8 @@ class Std(Function):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g = np.where(out == 0, 0, g / (2 * out)).astype(out.dtype, copy=False)
-        return _var_backward(g, x, ctx), None, None, None
+        g = np.where(out == 0, 0, g / (2 * out)).astype(out.dtype, copy=False)
+        return _var_backward(g, x, ctx)
 
 
 def _correction(unbiased, correction):
@@ -329,12 +314,12 @@ def _var_args(input, dim, unbiased):
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     axes, unbiased = _var_args(input, dim, unbiased)
-    return Var.apply(input, axes, _correction(unbiased, correction), keepdim)
+    return Var.apply(input, axes=axes, correction=_correction(unbiased, correction), keepdim=keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     axes, unbiased = _var_args(input, dim, unbiased)
-    return Std.apply(input, axes, _correction(unbiased, correction), keepdim)
+    return Std.apply(input, axes=axes, correction=_correction(unbiased, correction), keepdim=keepdim)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -345,15 +330,14 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
-class LogSumExp(Function):
-    _raw, _backward_name = True, "LogsumexpBackward0"
+class LogSumExp(ArrayFunction):
+    _backward_name = "LogsumexpBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out if keepdim else np.squeeze(out, axis=axes)
@@ -361,22 +345,88 @@ class LogSumExp(Function):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * np.exp(x - out), None, None
+        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * np.exp(x - out)
 
 
 def logsumexp(input, dim, keepdim=False):
     x = input if input._data.dtype.kind == "f" else input.to(_dtype.get_default_dtype())
-    return LogSumExp.apply(x, _axes(dim, x._data.ndim) or tuple(range(x._data.ndim)), keepdim)
+    return LogSumExp.apply(x, axes=_axes(dim, x._data.ndim) or tuple(range(x._data.ndim)), keepdim=keepdim)
+
+
+class VectorNorm(ArrayFunction):
+    """The p-norm ``(sum |x|^p)^(1/p)`` over ``axes`` (torch.linalg.vector_norm).
+
+    Backward (torch's ``norm_backward``), with ``n`` the norm broadcast back:
+    p = 2: ``g x / n``; p = 1: ``g sign(x)``; p = inf: ``g sign(x)`` shared among the
+    elements where ``|x| == n``; p = 0: 0; otherwise ``g sign(x) |x|^(p-1) / n^(p-1)``.
+    Wherever the norm is 0 the gradient is 0, not the 0/0 the formula would give (and for
+    p < 1, wherever x is 0).
+    """
+    _backward_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, x, p, axes, keepdim):
+        a = np.abs(x)
+        if p == 2:
+            out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
+        elif p == 1:
+            out = np.sum(a, axis=axes, keepdims=keepdim)
+        elif p == float("inf"):
+            out = np.max(a, axis=axes, keepdims=keepdim)
+        elif p == -float("inf"):
+            out = np.min(a, axis=axes, keepdims=keepdim)
+        elif p == 0:
+            out = np.sum(a != 0, axis=axes, keepdims=keepdim).astype(x.dtype)
+        else:
+            out = np.power(np.sum(np.power(a, p), axis=axes, keepdims=keepdim), 1.0 / p)
+        out = np.asarray(out, dtype=x.dtype)
+        ctx.save_for_backward(x, out)
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        p = ctx.p
+        n = _expand_back(out, x.shape, ctx.axes, ctx.keepdim)
+        g = _expand_back(g, x.shape, ctx.axes, ctx.keepdim)
+        if p == 0:
+            return np.zeros(x.shape, x.dtype)
+        if p == 1:
+            grad = np.sign(x) * g
+        elif p == 2:
+            grad = np.where(n == 0, 0, x / n) * g
+        elif abs(p) == float("inf"):
+            hits = np.abs(x) == n
+            count = _expand_back(np.sum(hits, axis=ctx.axes, keepdims=ctx.keepdim), x.shape, ctx.axes, ctx.keepdim)
+            grad = np.sign(x) * hits * g / count
+        elif p < 1:  # |x|^(p-1) is infinite at x == 0: torch sends 0 there
+            grad = np.where(x == 0, 0, np.sign(x) * np.power(np.abs(x), p - 1)) * g * np.power(n, 1 - p)
+        else:
+            scale = np.where(n == 0, 0, g / np.power(n, p - 1))
+            grad = (np.sign(x) * np.power(np.abs(x), p - 1) if p < 2 else x * np.power(np.abs(x), p - 2)) * scale
+        return grad.astype(x.dtype, copy=False)
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """``torch.linalg.vector_norm``: the ``ord``-norm of ``x`` flattened, or over ``dim``."""
+    x = _operand(x)
+    if dtype is not None:
+        x = x.to(dtype)
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.dtype._scalar_name}")
+    return VectorNorm.apply(x, p=float(ord), axes=_axes(dim, x._data.ndim), keepdim=keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    from .pointwise import abs as _abs, pow as _pow, sqrt
-    x = input if dtype is None else input.to(dtype)
-    if p in ("fro", 2, 2.0):
-        return sqrt(sum(x * x, dim, keepdim))
-    if p in (float("inf"), "inf"):
-        return amax(_abs(x), () if dim is None else dim, keepdim)
-    return _pow(sum(_pow(_abs(x), p), dim, keepdim), 1.0 / p)
+    """``torch.norm``: the vector p-norm (``'fro'`` is the 2-norm) of ``input``, or over ``dim``."""
+    if p == "fro" or p is None:
+        p = 2
+    if isinstance(p, str):
+        raise RuntimeError(f"minitorch_compat does not implement torch.norm(p={p!r}) yet")
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got {input.dtype._scalar_name} instead.")
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
 def all(input, dim=None, keepdim=False):
@@ -395,8 +445,8 @@ def count_nonzero(input, dim=None):
     return _wrap(np.asarray(np.count_nonzero(input._data, axis=_axes(dim, input._data.ndim)), dtype=np.int64))
 
 
-class CumSum(Function):
-    _raw, _backward_name = True, "CumsumBackward0"
+class CumSum(ArrayFunction):
+    _backward_name = "CumsumBackward0"
 
     @staticmethod
     def forward(ctx, x, dim, np_dtype):
@@ -408,11 +458,11 @@ class CumSum(Function):
     @staticmethod
     def backward(ctx, g):
         if ctx.dim is None:
-            return g, None, None
-        return np.flip(np.cumsum(np.flip(g, ctx.dim), axis=ctx.dim), ctx.dim), None, None
+            return g
+        return np.flip(np.cumsum(np.flip(g, ctx.dim), axis=ctx.dim), ctx.dim)
 
 
 def cumsum(input, dim, *, dtype=None):
     x = input if dtype is None else input.to(dtype)
     d = _wrap_dim(dim, x._data.ndim)  # (``max`` here is this module's reduction, not the builtin)
-    return CumSum.apply(x, d if x._data.ndim else None, _sum_dtype(x, None))
+    return CumSum.apply(x, dim=d if x._data.ndim else None, np_dtype=_sum_dtype(x, None))

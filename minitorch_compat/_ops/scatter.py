@@ -9,8 +9,8 @@ the same index may appear many times), except at ``padding_idx``.
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap, _wrap_dim, _TYPE_NAMES
-from ..autograd.function import Function
+from .._tensor import Tensor, _wrap, _wrap_dim
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 from .shape import add_rows
 
@@ -21,11 +21,11 @@ def _full_index(index, dim):
     return tuple(idx)
 
 
-class Scatter(Function):
-    _raw = True
+class Scatter(ArrayFunction):
+    """``x`` with ``src`` written (or, ``reduce_add``, added) at ``index`` along ``dim``."""
 
     @staticmethod
-    def forward(ctx, x, dim, index, src, reduce_add):
+    def forward(ctx, x, src, dim, index, reduce_add):
         out = x.copy()
         where = _full_index(index, dim)
         vals = src[tuple(slice(0, s) for s in index.shape)] if isinstance(src, np.ndarray) and src.ndim else src
@@ -33,23 +33,22 @@ class Scatter(Function):
             np.add.at(out, where, vals)
         else:
             out[where] = vals
-        ctx.where, ctx.reduce_add, ctx.src_shape = where, reduce_add, np.shape(src)
+        ctx.save_for_backward(where)
+        ctx.reduce_add, ctx.src_shape = reduce_add, np.shape(src)
         ctx._backward_name = "ScatterAddBackward0" if reduce_add else "ScatterBackward0"
         return out
 
     @staticmethod
     def backward(ctx, g):
+        where, = ctx.saved_tensors
         gx = g if ctx.reduce_add else g.copy()
         if not ctx.reduce_add:
-            gx[ctx.where] = 0
+            gx[where] = 0
         gsrc = None
-        if ctx.needs_input_grad[3]:
+        if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1]:
             gsrc = np.zeros(ctx.src_shape, dtype=g.dtype)
-            gsrc[tuple(slice(0, s) for s in g[ctx.where].shape)] = g[ctx.where]
-        return gx, None, None, gsrc, None
-
-    def name(self):
-        return self._backward_name
+            gsrc[tuple(slice(0, s) for s in g[where].shape)] = g[where]
+        return gx, gsrc
 
 
 def _scatter(input, dim, index, src, value, reduce_add):
@@ -66,7 +65,9 @@ def _scatter(input, dim, index, src, value, reduce_add):
     if index._data.size and (index._data.max() >= n or index._data.min() < -n):
         raise RuntimeError(f"index {int(index._data.max())} is out of bounds for dimension {d} with size {n}")
     idx = index._data.reshape(1) if index._data.ndim == 0 else index._data  # torch: a 0-d index acts as [i]
-    return Scatter.apply(x, d, idx, src, reduce_add)
+    if isinstance(src, Tensor):
+        return Scatter.apply(x, src, dim=d, index=idx, reduce_add=reduce_add)
+    return Scatter.apply(x, src=src, dim=d, index=idx, reduce_add=reduce_add)
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
@@ -93,25 +94,27 @@ def one_hot(tensor, num_classes=-1):
     return _wrap((t._data[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
-class Embedding(Function):
-    _raw, _backward_name = True, "EmbeddingBackward0"
+class Embedding(ArrayFunction):
+    _backward_name = "EmbeddingBackward0"
 
     @staticmethod
     def forward(ctx, weight, idx, padding_idx, scale_grad_by_freq):
-        ctx.idx, ctx.shape, ctx.padding_idx, ctx.scale = idx, weight.shape, padding_idx, scale_grad_by_freq
+        ctx.save_for_backward(idx)
+        ctx.shape, ctx.padding_idx, ctx.scale = weight.shape, padding_idx, scale_grad_by_freq
         return weight[idx]
 
     @staticmethod
     def backward(ctx, g):
+        idx, = ctx.saved_tensors
         gw = np.zeros(ctx.shape, dtype=g.dtype)
-        flat = ctx.idx.reshape(-1)
+        flat = idx.reshape(-1)
         rows = g.reshape(-1, ctx.shape[1])
         if ctx.scale:  # each occurrence counts 1/(occurrences of its index in the batch)
             rows = rows / np.bincount(flat, minlength=ctx.shape[0])[flat, None].astype(g.dtype)
         add_rows(gw, flat, rows)
         if ctx.padding_idx >= 0:
             gw[ctx.padding_idx] = 0
-        return gw, None, None, None
+        return gw
 
 
 def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
@@ -119,8 +122,8 @@ def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=Fa
     means none (``F.embedding`` normalises its own ``padding_idx`` before calling this)."""
     idx = _operand(input)
     if idx._data.dtype.kind not in "iu":
-        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got {_TYPE_NAMES.get(idx.dtype._name, idx.dtype._name)} instead (while checking arguments for embedding)")
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got {idx.dtype._legacy_type} instead (while checking arguments for embedding)")
     n = weight._data.shape[0]
     if idx._data.size and (idx._data.max() >= n or idx._data.min() < 0):
         raise IndexError("index out of range in self")
-    return Embedding.apply(weight, idx._data, padding_idx, scale_grad_by_freq)
+    return Embedding.apply(weight, idx=idx._data, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)

@@ -3,6 +3,8 @@
 Most of these return NumPy *views*, so they share memory with their input exactly where
 torch's do (``view``, ``transpose``, basic slicing...). Their backward only moves
 gradient values around: reshape it back, transpose it back, scatter it into zeros.
+Several torch ops share one Function here (view, reshape, flatten, squeeze... are all
+``Reshape``); the wrapper passes the node name torch would record as ``name=``.
 """
 import math
 
@@ -10,32 +12,42 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, _wrap, _wrap_dim, _size_args
-from ..autograd.function import Function
-from .pointwise import unbroadcast, promote, _operand
+from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import _state
+from ..autograd.graph import shown_chain
+from .pointwise import _operand, _out
+from .inplace import inplace, _VIEW_LEAF
 
 
 # ---- one node for every "same numbers, different shape" op -------------------------
-class Reshape(Function):
-    """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back."""
-    _raw = True
+class Reshape(ArrayFunction):
+    """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back.
+
+    ``name=None`` is ``reshape``'s rule: a view when the strides allow one (ViewBackward0),
+    else a copy, which torch records as a clone followed by ``_unsafe_view``."""
     _is_view = True  # may return a view of its input (see inplace._viewed_leaf)
+    _cloned = False
 
     @staticmethod
-    def forward(ctx, x, shape, name):
-        ctx.in_shape, ctx._backward_name = x.shape, name
+    def forward(ctx, x, shape, name=None):
+        ctx.in_shape, ctx._backward_name = x.shape, name or "ViewBackward0"
         try:
-            return np.reshape(x, shape, copy=False) if name == "ViewBackward0" else x.reshape(shape)
+            return np.reshape(x, shape, copy=False)
         except ValueError:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one dimension "
-                "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+            if name is not None:
+                raise RuntimeError(
+                    "view size is not compatible with input tensor's size and stride (at least one dimension "
+                    "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        ctx._backward_name, ctx._cloned = "UnsafeViewBackward0", True
+        return x.reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.in_shape), None, None
+        return g.reshape(ctx.in_shape)
 
-    def name(self):
-        return self._backward_name
+    @property
+    def next_functions(self):
+        return shown_chain(["CloneBackward0"] if self._cloned else [], self._next[0])
 
 
 def _infer_shape(shape, numel):
@@ -66,25 +78,24 @@ def _fmt(shape):
 
 def view(input, *shape):
     shape = _infer_shape(_size_args(shape), input._data.size)
-    return Reshape.apply(input, shape, "ViewBackward0")
+    return Reshape.apply(input, shape=shape, name="ViewBackward0")
 
 
 def reshape(input, *shape):
-    shape = _infer_shape(_size_args(shape), input._data.size)
-    name = "ViewBackward0" if input._data.flags.c_contiguous else "UnsafeViewBackward0"
-    return Reshape.apply(input, shape, name)
+    return Reshape.apply(input, shape=_infer_shape(_size_args(shape), input._data.size))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim..end_dim`` into one: a reshape (a view when the data allows)."""
     shape = input._data.shape
     if not shape:
         return reshape(input, 1)
     s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
+    if s >= e:
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         return input
-    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+    return Reshape.apply(input, shape=shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
 def unflatten(input, dim, sizes):
@@ -102,18 +113,17 @@ def squeeze(input, dim=None):
         dims = {_wrap_dim(d, len(shape)) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
         name = "SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2"
-    return Reshape.apply(input, new, name)
+    return Reshape.apply(input, shape=new, name=name)
 
 
 def unsqueeze(input, dim):
     shape = input._data.shape
     d = _wrap_dim(dim, len(shape) + 1)
-    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], "UnsqueezeBackward0")
+    return Reshape.apply(input, shape=shape[:d] + (1,) + shape[d:], name="UnsqueezeBackward0")
 
 
 # ---- permutations -----------------------------------------------------------------------
-class Permute(Function):
-    _raw = True
+class Permute(ArrayFunction):
     _is_view = True
 
     @staticmethod
@@ -123,10 +133,7 @@ class Permute(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return np.transpose(g, np.argsort(ctx.dims)), None, None
-
-    def name(self):
-        return self._backward_name
+        return np.transpose(g, np.argsort(ctx.dims))
 
 
 def permute(input, *dims):
@@ -137,7 +144,7 @@ def permute(input, *dims):
     dims = tuple(_wrap_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims, "PermuteBackward0")
+    return Permute.apply(input, dims=dims, name="PermuteBackward0")
 
 
 def transpose(input, dim0, dim1):
@@ -145,7 +152,7 @@ def transpose(input, dim0, dim1):
     d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
     dims = list(range(n))
     dims[d0], dims[d1] = d1, d0
-    return Permute.apply(input, tuple(dims), "TransposeBackward0")
+    return Permute.apply(input, dims=tuple(dims), name="TransposeBackward0")
 
 
 swapaxes = swapdims = transpose
@@ -155,22 +162,23 @@ def t(input):
     n = input._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
-    return Permute.apply(input, tuple(range(n))[::-1], "TBackward0")
+    return Permute.apply(input, dims=tuple(range(n))[::-1], name="TBackward0")
 
 
 # ---- expand / repeat / clone -------------------------------------------------------------
-class Expand(Function):
-    _raw, _backward_name = True, "ExpandBackward0"
+class Expand(ArrayFunction):
+    """A read-only broadcast view. Its backward is the identity: the engine sums the
+    gradient back over the expanded dimensions, as it does for every broadcast."""
+    _backward_name = "ExpandBackward0"
     _is_view = True
 
     @staticmethod
     def forward(ctx, x, shape):
-        ctx.in_shape = x.shape
         return np.broadcast_to(x, shape)
 
     @staticmethod
     def backward(ctx, g):
-        return unbroadcast(g, ctx.in_shape), None
+        return g
 
 
 def expand(input, *sizes):
@@ -189,15 +197,15 @@ def expand(input, *sizes):
         elif cur is not None and cur != 1 and cur != s:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
         target.append(s)
-    return Expand.apply(input, tuple(target))
+    return Expand.apply(input, shape=tuple(target))
 
 
 def broadcast_to(input, size):
     return expand(input, size)
 
 
-class Repeat(Function):
-    _raw, _backward_name = True, "RepeatBackward0"
+class Repeat(ArrayFunction):
+    _backward_name = "RepeatBackward0"
 
     @staticmethod
     def forward(ctx, x, reps):
@@ -211,18 +219,18 @@ class Repeat(Function):
         # Split every axis into (repeat, size) and sum the repeat axes away.
         split = [v for pair in zip(ctx.reps, ctx.in_shape) for v in pair]
         g = g.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
-        return g.reshape(ctx.orig_shape), None
+        return g.reshape(ctx.orig_shape)
 
 
 def repeat(input, *sizes):
     sizes = _size_args(sizes)
     if len(sizes) < input._data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
-    return Repeat.apply(input, sizes)
+    return Repeat.apply(input, reps=sizes)
 
 
-class Clone(Function):
-    _raw, _backward_name = True, "CloneBackward0"
+class Clone(ArrayFunction):
+    _backward_name = "CloneBackward0"
 
     @staticmethod
     def forward(ctx, x):
@@ -238,13 +246,13 @@ def clone(input, *, memory_format=None):
 
 
 # ---- joining and splitting -----------------------------------------------------------------
-class Cat(Function):
+class Cat(ArrayFunction):
     """Concatenation. Like torch, legacy empty 1-d inputs of shape (0,) are skipped (they
     may meet tensors of any shape) and get an empty gradient."""
-    _raw, _backward_name = True, "CatBackward0"
+    _backward_name = "CatBackward0"
 
     @staticmethod
-    def forward(ctx, dim, *xs):
+    def forward(ctx, *xs, dim):
         kept = [x for x in xs if x.shape != (0,)]
         if not kept:
             kept = xs
@@ -255,7 +263,7 @@ class Cat(Function):
     @staticmethod
     def backward(ctx, g):
         parts = iter(np.split(g, np.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
-        return (None,) + tuple(np.zeros((0,), g.dtype) if skip else next(parts) for skip in ctx.skipped)
+        return tuple(np.zeros((0,), g.dtype) if skip else next(parts) for skip in ctx.skipped)
 
 
 def _same_dtype(tensors):
@@ -286,24 +294,23 @@ def cat(tensors, dim=0, *, out=None):
         for k in range(ref.ndim):
             if k != d and s[k] != ref.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size {s[k]} for tensor number {i} in the list.")
-    from .pointwise import _out
-    return _out(Cat.apply(d, *tensors), out)
+    return _out(Cat.apply(*tensors, dim=d), out)
 
 
 concat = concatenate = cat
 
 
-class Stack(Function):
-    _raw, _backward_name = True, "StackBackward0"
+class Stack(ArrayFunction):
+    _backward_name = "StackBackward0"
 
     @staticmethod
-    def forward(ctx, dim, *xs):
+    def forward(ctx, *xs, dim):
         ctx.dim = dim
         return np.stack(xs, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
-        return (None,) + tuple(np.moveaxis(g, ctx.dim, 0))
+        return tuple(np.moveaxis(g, ctx.dim, 0))
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -315,17 +322,12 @@ def stack(tensors, dim=0, *, out=None):
         if x._data.shape != first:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and {list(x._data.shape)} at entry {i}")
     d = _wrap_dim(dim, len(first) + 1)
-    from .pointwise import _out
-    return _out(Stack.apply(d, *tensors), out)
+    return _out(Stack.apply(*tensors, dim=d), out)
 
 
-class Split(Function):
+class Split(ArrayFunction):
     """Several outputs (views); gradients of outputs that were not used count as zeros."""
-    _raw = True
     _is_view = _multi_view = True  # torch forbids in-place changes to these outputs
-
-    def name(self):
-        return self._backward_name
 
     @staticmethod
     def forward(ctx, x, sizes, dim, name="SplitWithSizesBackward0"):
@@ -343,12 +345,12 @@ class Split(Function):
                 shape[ctx.dim] = n
                 g = np.zeros(shape, dtype=ctx.dtype)
             parts.append(g)
-        return np.concatenate(parts, axis=ctx.dim), None, None, None
+        return np.concatenate(parts, axis=ctx.dim)
 
 
-class Unbind(Function):
+class Unbind(ArrayFunction):
     """All slices along ``dim`` at once (views), as one node."""
-    _raw, _backward_name = True, "UnbindBackward0"
+    _backward_name = "UnbindBackward0"
     _is_view = _multi_view = True
 
     @staticmethod
@@ -360,7 +362,7 @@ class Unbind(Function):
     @staticmethod
     def backward(ctx, *grads):
         shape = ctx.shape[:ctx.dim] + ctx.shape[ctx.dim + 1:]
-        return np.stack([np.zeros(shape, ctx.dtype) if g is None else g for g in grads], axis=ctx.dim), None
+        return np.stack([np.zeros(shape, ctx.dtype) if g is None else g for g in grads], axis=ctx.dim)
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -371,11 +373,11 @@ def split(tensor, split_size_or_sections, dim=0):
         if step <= 0 and not (step == 0 and n == 0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}" if step == 0 else f"split expects split_size be non-negative, but got split_size={step}")
         sizes = [step] * (n // step) + ([n % step] if n % step else []) if step else [0]
-        return Split.apply(tensor, sizes, d, "SplitBackward0")
+        return Split.apply(tensor, sizes=sizes, dim=d, name="SplitBackward0")
     sizes = list(split_size_or_sections)
     if sum(sizes) != n:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
-    return Split.apply(tensor, sizes, d)
+    return Split.apply(tensor, sizes=sizes, dim=d)
 
 
 def chunk(input, chunks, dim=0):
@@ -387,7 +389,7 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     d = _wrap_dim(dim, input._data.ndim)
-    return Unbind.apply(input, d) if input._data.shape[d] else ()
+    return Unbind.apply(input, dim=d) if input._data.shape[d] else ()
 
 
 def narrow(input, dim, start, length):
@@ -411,11 +413,11 @@ def select(input, dim, index):
 
 def flip(input, dims):
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return _Flip.apply(input, tuple(_wrap_dim(d, input._data.ndim) for d in dims))
+    return Flip.apply(input, dims=tuple(_wrap_dim(d, input._data.ndim) for d in dims))
 
 
-class _Flip(Function):
-    _raw, _backward_name = True, "FlipBackward0"
+class Flip(ArrayFunction):
+    _backward_name = "FlipBackward0"
 
     @staticmethod
     def forward(ctx, x, dims):
@@ -424,7 +426,7 @@ class _Flip(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return np.flip(g, ctx.dims), None
+        return np.flip(g, ctx.dims)
 
 
 # ---- indexing -------------------------------------------------------------------------
@@ -496,8 +498,9 @@ def add_rows(out, rows, values):
     out[sorted_rows[starts]] += np.add.reduceat(values[order], starts, axis=0)
 
 
-class Index(Function):
-    _raw = True
+class Index(ArrayFunction):
+    """``x[key]``. A basic key (ints, slices, None, ...) gives a view; an advanced one
+    (index arrays, masks) a copy, whose backward adds up repeated indices."""
 
     @property
     def _is_view(self):  # basic indexing returns a view, advanced indexing a copy
@@ -505,45 +508,85 @@ class Index(Function):
 
     @staticmethod
     def forward(ctx, x, key, basic):
-        ctx.key, ctx.basic, ctx.shape, ctx.dtype = key, basic, x.shape, x.dtype
+        ctx.basic, ctx.shape, ctx.dtype = basic, x.shape, x.dtype
+        if basic:
+            ctx.key = key
+        else:
+            ctx.save_for_backward(key)  # index arrays are saved tensors in torch, too
+            ctx.key = tuple(_ARRAY if isinstance(k, np.ndarray) else k for k in key)  # for the node's name
         return _np_index(x, key)
 
     @staticmethod
     def backward(ctx, g):
         gx = np.zeros(ctx.shape, dtype=ctx.dtype)
-        key = ctx.key
         if ctx.basic:
-            gx[key] = g
-        elif type(key) is tuple and len(key) == 1 and key[0].dtype == np.bool_:
+            gx[ctx.key] = g
+            return gx
+        key, = ctx.saved_tensors
+        if type(key) is tuple and len(key) == 1 and key[0].dtype == np.bool_:
             gx[key] = g  # a mask selects each element at most once: nothing to add up
         elif type(key) is tuple and len(key) == 1 and key[0].ndim == 1 and key[0].dtype.kind in "iu":
             add_rows(gx, key[0], g)  # x[idx]: the common case, done without np.add.at
         else:
             np.add.at(gx, key, g)  # repeated indices must add up
-        return gx, None, None
+        return gx
 
-    def name(self):
-        if not self.basic:
-            return "IndexBackward0"
-        return "SelectBackward0" if type(self.key) is int else "SliceBackward0"
+    # torch records one node per step of the key (``w[0, 1:3]`` is SliceBackward0 after
+    # SelectBackward0); this one node shows that chain when printed (see autograd/graph.py).
+    @property
+    def _backward_name(self):
+        return _torch_index_steps(self.key, self.shape)[-1]
+
+    @property
+    def next_functions(self):
+        return shown_chain(_torch_index_steps(self.key, self.shape)[:-1], self._next[0])
+
+
+_ARRAY = object()  # marks an index array's place in a key kept only for naming
+
+
+def _torch_index_steps(key, shape):
+    """The nodes torch records for ``x[key]``, first applied first: a Select per integer,
+    a Slice per slice that does not cover its whole dimension, an Unsqueeze per None,
+    then one Index for all index arrays. (A lone ``x[:]`` is still a Slice in torch.)"""
+    if type(key) is not tuple:
+        return ["SelectBackward0" if isinstance(key, int) else "SliceBackward0" if isinstance(key, slice)
+                else "IndexBackward0"]
+    steps, dim, advanced = [], 0, False
+    real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    for k in key:
+        if k is Ellipsis:
+            dim += len(shape) - real
+        elif k is None:
+            steps.append("UnsqueezeBackward0")
+        elif isinstance(k, slice):
+            if k.indices(shape[dim]) != (0, shape[dim], 1):
+                steps.append("SliceBackward0")
+            dim += 1
+        elif k is _ARRAY or isinstance(k, np.ndarray):
+            advanced = True
+            dim += 1
+        else:
+            steps.append("SelectBackward0")
+            dim += 1
+    if advanced:
+        steps.append("IndexBackward0")
+    return steps or ["AliasBackward0"]
 
 
 def getitem(input, key):
     key, basic = _index_key(key)
-    return Index.apply(input, key, basic)
+    return Index.apply(input, key=key, basic=basic)
 
 
-class IndexPut(Function):
+class IndexPut(ArrayFunction):
     """``x[key] = v`` written out-of-place, so the in-place machinery can record it.
     torch names the node CopySlices for a basic key and IndexPutBackward0 for an advanced one."""
-    _raw = True
-
-    def name(self):
-        return "torch::autograd::CopySlices" if self.basic else "IndexPutBackward0"
 
     @staticmethod
     def forward(ctx, x, v, key, basic):
-        ctx.key, ctx.v_shape, ctx.basic = key, np.shape(v), basic
+        ctx._backward_name = "torch::autograd::CopySlices" if basic else "IndexPutBackward0"
+        ctx.key = key
         out = x.copy()
         out[key] = v
         return out
@@ -552,13 +595,10 @@ class IndexPut(Function):
     def backward(ctx, g):
         gx = g.copy()
         gx[ctx.key] = 0
-        gv = unbroadcast(np.broadcast_to(g[ctx.key], np.shape(g[ctx.key])), ctx.v_shape) if ctx.needs_input_grad[1] else None
-        return gx, gv, None, None
+        return gx, g[ctx.key]
 
 
 def setitem(input, key, value):
-    from .inplace import inplace, _VIEW_LEAF
-    from ..autograd.grad_mode import _state
     if _state.enabled and input._requires_grad and input.grad_fn is None:
         raise RuntimeError(_VIEW_LEAF)  # torch writes through a view of x: x[key].copy_(value)
     key, basic = _index_key(key)
@@ -572,24 +612,23 @@ def setitem(input, key, value):
             raise _index_error(e, input._data.ndim) from None
         except ValueError as e:
             raise RuntimeError(str(e)) from None
+        input._version += 1
         return
-    inplace(input, lambda x, v, k: IndexPut.apply(x, v, k, basic), v, key)
+    inplace(input, lambda x, v: IndexPut.apply(x, v, key=key, basic=basic), v)
 
 
-class MaskedFill(Function):
-    _raw, _backward_name = True, "MaskedFillBackward0"
+class MaskedFill(ArrayFunction):
+    _backward_name = "MaskedFillBackward0"
 
     @staticmethod
-    def forward(ctx, x, mask, value):
+    def forward(ctx, x, value, mask):
         ctx.save_for_backward(mask)
-        ctx.v_shape = np.shape(value)
         return np.where(mask, value, x).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         mask, = ctx.saved_tensors
-        gv = unbroadcast(np.where(mask, g, 0), ()) if ctx.needs_input_grad[2] else None
-        return np.where(mask, 0, g), None, gv
+        return np.where(mask, 0, g), np.where(mask, g, 0)
 
 
 def masked_fill(input, mask, value):
@@ -598,26 +637,30 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
     if isinstance(value, Tensor) and value._data.ndim != 0:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value._data.ndim} dimension(s).")
-    return MaskedFill.apply(input, mask, value)
+    if isinstance(value, Tensor):
+        return MaskedFill.apply(input, value, mask=mask._data)
+    return MaskedFill.apply(input, value=value, mask=mask._data)
 
 
-class Gather(Function):
-    _raw, _backward_name = True, "GatherBackward0"
+class Gather(ArrayFunction):
+    _backward_name = "GatherBackward0"
 
     @staticmethod
     def forward(ctx, x, dim, index):
-        ctx.shape, ctx.dtype, ctx.dim, ctx.index = x.shape, x.dtype, dim, index
+        ctx.shape, ctx.dtype, ctx.dim = x.shape, x.dtype, dim
+        ctx.save_for_backward(index)
         # torch lets index be smaller than x in the other dimensions: trim x to match.
         x = x[tuple(slice(0, s) if i != dim else slice(None) for i, s in enumerate(index.shape))]
         return np.take_along_axis(x, index, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
+        index, = ctx.saved_tensors
         gx = np.zeros(ctx.shape, dtype=ctx.dtype)
-        idx = list(np.indices(ctx.index.shape, sparse=True))
-        idx[ctx.dim] = ctx.index
+        idx = list(np.indices(index.shape, sparse=True))
+        idx[ctx.dim] = index
         np.add.at(gx, tuple(idx), g)
-        return gx, None, None
+        return gx
 
 
 def gather(input, dim, index, *, sparse_grad=False):
@@ -630,7 +673,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     n = input._data.shape[d]
     if index._data.size and (index._data.min() < -n or index._data.max() >= n):
         raise RuntimeError(f"index {int(index._data.max())} is out of bounds for dimension {d} with size {n}")
-    return Gather.apply(input, d, index._data)
+    return Gather.apply(input, dim=d, index=index._data)
 
 
 def index_select(input, dim, index):

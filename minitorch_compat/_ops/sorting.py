@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import return_types
 from .._tensor import _wrap, _wrap_dim
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 
@@ -23,23 +23,21 @@ def _order(x, dim, descending):
     return np.argsort(x, axis=dim, kind="stable")
 
 
-class TakeAlong(Function):
+class TakeAlong(ArrayFunction):
     """values = x gathered at ``idx`` along ``dim``; the gradient goes back to ``idx``."""
-    _raw = True
 
     @staticmethod
     def forward(ctx, x, idx, dim, name):
-        ctx.idx, ctx.dim, ctx.shape, ctx._backward_name = idx, dim, x.shape, name
+        ctx.save_for_backward(idx)
+        ctx.dim, ctx.shape, ctx._backward_name = dim, x.shape, name
         return np.take_along_axis(x, idx, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
+        idx, = ctx.saved_tensors
         gx = np.zeros(ctx.shape, dtype=g.dtype)
-        np.put_along_axis(gx, ctx.idx, g, axis=ctx.dim)
-        return gx, None, None, None
-
-    def name(self):
-        return self._backward_name
+        np.put_along_axis(gx, idx, g, axis=ctx.dim)
+        return gx
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -48,7 +46,7 @@ def sort(input, dim=-1, descending=False, stable=False):
         return return_types.sort(x.clone(), _wrap(np.zeros((), dtype=np.int64)))
     d = _wrap_dim(dim, x._data.ndim)
     idx = _order(x._data, d, descending)
-    return return_types.sort(TakeAlong.apply(x, idx, d, "SortBackward0"), _wrap(idx.astype(np.int64)))
+    return return_types.sort(TakeAlong.apply(x, idx=idx, dim=d, name="SortBackward0"), _wrap(idx.astype(np.int64)))
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -63,7 +61,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("selected index k out of range")
     idx = _order(x._data, d, largest) if x._data.ndim else np.zeros((), dtype=np.int64)
     idx = np.take(idx, np.arange(k), axis=d) if x._data.ndim else idx
-    return return_types.topk(TakeAlong.apply(x, idx, d, "TopkBackward0"), _wrap(idx.astype(np.int64)))
+    return return_types.topk(TakeAlong.apply(x, idx=idx, dim=d, name="TopkBackward0"), _wrap(idx.astype(np.int64)))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):

@@ -35,7 +35,7 @@ images) raise ``NotImplementedError``.
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
 _A = -0.75  # Keys' cubic-convolution parameter, as in torch's non-antialiased bicubic
@@ -115,12 +115,13 @@ def _taps(mode, in_size, out_size, align_corners, scale, dt):
 
 # ---------------------------------------------------------------------------- the op
 
-class Interpolate(Function):
-    """Apply one ``(indices, weights)`` table per spatial axis (``weights`` None: one tap of weight 1)."""
-    _raw = True
+class Interpolate(ArrayFunction):
+    """Apply one ``(indices, weights)`` table per spatial axis (``weights`` None: one tap of
+    weight 1). torch has one node per mode and dimension; ``node`` is its name."""
 
     @staticmethod
-    def forward(ctx, x, *, tables):
+    def forward(ctx, x, *, tables, node):
+        ctx._backward_name = node
         ctx.tables, ctx.in_shape = tables, x.shape
         for axis in reversed(range(len(tables))):   # last axis innermost, as torch nests its loops
             idx, w = tables[axis]
@@ -163,15 +164,13 @@ def _scatter(g, idx, w, axis, in_size):
     return out
 
 
-_NODE_NAMES = {("nearest", 1): "UpsampleNearest1DBackward0", ("nearest", 2): "UpsampleNearest2DBackward0",
-               ("nearest", 3): "UpsampleNearest3DBackward0", ("nearest-exact", 1): "UpsampleNearestExact1DBackward0",
-               ("nearest-exact", 2): "UpsampleNearestExact2DBackward0",
-               ("nearest-exact", 3): "UpsampleNearestExact3DBackward0", ("linear", 1): "UpsampleLinear1DBackward0",
-               ("bilinear", 2): "UpsampleBilinear2DBackward0", ("trilinear", 3): "UpsampleTrilinear3DBackward0",
-               ("bicubic", 2): "UpsampleBicubic2DBackward0"}
-# one node class per torch node name, so ``grad_fn`` prints like torch's
-_NODES = {key: type(name[:-len("Backward0")], (Interpolate,), {"_backward_name": name})
-          for key, name in _NODE_NAMES.items()}
+# torch's node for each (mode, number of spatial dimensions)
+_NODES = {("nearest", 1): "UpsampleNearest1DBackward0", ("nearest", 2): "UpsampleNearest2DBackward0",
+          ("nearest", 3): "UpsampleNearest3DBackward0", ("nearest-exact", 1): "UpsampleNearestExact1DBackward0",
+          ("nearest-exact", 2): "UpsampleNearestExact2DBackward0",
+          ("nearest-exact", 3): "UpsampleNearestExact3DBackward0", ("linear", 1): "UpsampleLinear1DBackward0",
+          ("bilinear", 2): "UpsampleBilinear2DBackward0", ("trilinear", 3): "UpsampleTrilinear3DBackward0",
+          ("bicubic", 2): "UpsampleBicubic2DBackward0"}
 
 
 # ---------------------------------------------------------------------------- F.interpolate
@@ -198,17 +197,28 @@ def _upsample(x, mode, output_size, scale_factors, align_corners):
     if x._data.dtype.kind != "f":
         kernel = {"bicubic": "compute_indices_weights_cubic"}.get(mode, "compute_indices_weights_linear") \
             if mode not in ("nearest", "nearest-exact") else f"upsample_{mode.replace('-', '_')}{dim}d"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_SCALAR[x._data.dtype.name]}' "
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{x.dtype._scalar_name}' "
                                   "(minitorch_compat resizes floating-point tensors only)")
     dt = x._data.dtype
     scales = scale_factors if scale_factors is not None else [None] * dim
     tables = [_taps(mode, i, o, align_corners, s, dt) for i, o, s in zip(in_sizes, output_size, scales)]
-    return _NODES[(mode, dim)].apply(x, tables=tables)
+    return Interpolate.apply(x, tables=tables, node=_NODES[(mode, dim)])
 
 
-_SCALAR = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5}
+
+
+def _per_dim(value, dim, spatial, name, described, fmt, letter):
+    """``size`` or ``scale_factor`` as one value per spatial dimension (torch's message on a wrong length)."""
+    if not isinstance(value, (list, tuple)):
+        return [value] * dim
+    if len(value) != dim:
+        raise ValueError(
+            f"Input and {name} must have the same number of spatial dimensions, but got input with spatial dimensions "
+            f"of {spatial} and {described} {value}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+            f"{fmt} in ({letter}1, {letter}2, ...,{letter}K) format.")
+    return list(value)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
@@ -227,29 +237,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
         scale_factors = None
-        if isinstance(size, (list, tuple)):
-            if len(size) != dim:
-                raise ValueError(
-                    "Input and output must have the same number of spatial dimensions, but got input with spatial "
-                    f"dimensions of {spatial} and output size of {size}. Please provide input tensor in "
-                    "(N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
-            if not all(isinstance(s, (int, np.integer)) for s in size):
-                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, int], "
-                                f"but got size with types {[type(s) for s in size]}")
-            output_size = list(size)
-        else:
-            output_size = [size] * dim
+        output_size = _per_dim(size, dim, spatial, "output", "output size of", "output size", "o")
+        if isinstance(size, (list, tuple)) and not all(isinstance(s, (int, np.integer)) for s in size):
+            raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, int], "
+                            f"but got size with types {[type(s) for s in size]}")
     elif scale_factor is not None:
         output_size = None
-        if isinstance(scale_factor, (list, tuple)):
-            if len(scale_factor) != dim:
-                raise ValueError(
-                    "Input and scale_factor must have the same number of spatial dimensions, but got input with "
-                    f"spatial dimensions of {spatial} and scale_factor of shape {scale_factor}. Please provide input "
-                    "tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.")
-            scale_factors = [float(f) for f in scale_factor]
-        else:
-            scale_factors = [float(scale_factor)] * dim
+        scale_factors = [float(f) for f in _per_dim(scale_factor, dim, spatial, "scale_factor", "scale_factor of shape",
+                                                    "scale_factor", "s")]
     else:
         raise ValueError("either size or scale_factor should be defined")
     if recompute_scale_factor and size is not None:

@@ -9,7 +9,7 @@ import numpy as np
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .gradcheck import gradcheck, gradgradcheck
-from . import engine, function, graph  # noqa: F401
+from . import engine, function, graph, accumulate_grad  # noqa: F401
 
 __all__ = ["Function", "FunctionCtx", "backward", "grad", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "inference_mode", "gradcheck", "Variable"]
@@ -20,7 +20,8 @@ def _as_tuple(x):
 
 
 def _root_grads(outputs, grad_outputs):
-    """The gradients to start from: ones for scalar outputs, else what the user gave."""
+    """The gradients to start from: ones for a scalar output (torch's implicit gradient),
+    else what the user gave, checked against its output."""
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     elif isinstance(grad_outputs, Tensor):
@@ -28,22 +29,27 @@ def _root_grads(outputs, grad_outputs):
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"grad can be implicitly created only for scalar outputs" if not grad_outputs else
                            f"Mismatch in number of gradients and outputs ({len(grad_outputs)} vs {len(outputs)})")
-    grads = []
-    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
-        if not out._requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-        if g is None:
-            if out._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind not in "fc":
-                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            grads.append(np.ones_like(out._data))
-        else:
-            g = g._data if isinstance(g, Tensor) else np.asarray(g)
-            if g.shape != out._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and output[{i}] has a shape of {Size(out._data.shape)}.")
-            grads.append(g.astype(out._data.dtype, copy=False))
-    return grads
+    return [np.ones_like(out._data) if g is None and _implicit_ok(i, out) else _given(i, out, g)
+            for i, (out, g) in enumerate(zip(outputs, grad_outputs))]
+
+
+def _implicit_ok(i, out):
+    if not out._requires_grad:
+        raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    if out._data.size != 1:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    if out._data.dtype.kind not in "fc":
+        raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
+    return True
+
+
+def _given(i, out, g):
+    if not out._requires_grad:
+        raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    g = g._data if isinstance(g, Tensor) else np.asarray(g)
+    if g.shape != out._data.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and output[{i}] has a shape of {Size(out._data.shape)}.")
+    return g.astype(out._data.dtype, copy=False)
 
 
 def _check_create_graph(create_graph):
@@ -57,14 +63,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     outputs = _as_tuple(tensors)
     grads = _root_grads(outputs, grad_tensors if grad_tensors is not None else grad_variables)
     if inputs is not None:
-        # Only these tensors receive .grad: compute their gradients, then accumulate.
-        inputs = _as_tuple(inputs)
-        results = grad(outputs, inputs, [_wrap(g) for g in grads], retain_graph, allow_unused=True)
-        for t, g in zip(inputs, results):
-            if g is not None:
-                engine._accumulate(t, g._data)
-        return
+        return _backward_into(outputs, grads, _as_tuple(inputs), retain_graph)
     engine.run_backward(outputs, grads, bool(retain_graph))
+
+
+def _backward_into(outputs, grads, inputs, retain_graph):
+    """``backward(inputs=...)``: only these tensors receive ``.grad``; their gradients are
+    computed as ``grad`` computes them, then accumulated."""
+    results = grad(outputs, inputs, [_wrap(g) for g in grads], retain_graph, allow_unused=True)
+    for t, g in zip(inputs, results):
+        if g is not None:
+            accumulate_grad.accumulate(t, g._data)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -7,22 +7,27 @@ subclassing ``Function`` with two static methods, ``forward(ctx, ...)`` and
 ``backward(ctx, *grad_outputs)``, and calling ``MyFn.apply(...)``.
 
 How this file does it: the node *is* the ctx. ``apply`` creates one instance of the
-Function subclass, runs ``forward`` with it as ``ctx``, and, when any input requires grad
-and grad mode is on, wires the instance into the graph:
+Function subclass, runs ``forward`` with it as ``ctx`` and, when grad mode is on and an
+input requires grad, wires the instance into the graph:
 
-* ``ctx._next``: one edge per forward argument, ``(node, output_index)``, or
-  ``(leaf_tensor, 0)`` for a leaf that requires grad, or ``None``.
-* ``ctx.needs_input_grad``: one bool per forward argument, like torch's.
+* ``ctx._next``: one edge per positional argument of ``apply``: ``(node, output_index)``
+  for a computed tensor, ``(leaf_tensor, 0)`` for a leaf that requires grad, else ``None``.
+* ``ctx.needs_input_grad``: one bool per positional argument, like torch's.
 
-Every built-in op of minitorch_compat is written exactly this way (see ``_ops/``), with
-one deliberate difference: built-ins set ``_raw = True``, so their ``forward`` and
-``backward`` receive and return NumPy arrays instead of Tensors. That skips wrapping every
-intermediate value in a Tensor, which is where a pure-Python autograd loses most of its
-time. User-defined Functions (``_raw = False``) see Tensors, exactly as in torch.
+The convention every op here follows: **tensor inputs are positional, options are
+keywords** (``Sum.apply(x, dim=1, keepdim=False)``), and ``backward`` returns one gradient
+per positional input. A Python number in a tensor position (the ``2`` of ``x * 2``) is an
+input that never requires grad, which is exactly what torch shows: ``(None, 0)``.
+
+Built-in ops subclass ``ArrayFunction``: their ``forward`` and ``backward`` receive and
+return NumPy arrays instead of Tensors, which skips wrapping every intermediate value in a
+Tensor, where a pure-Python autograd loses most of its time. User-defined Functions see
+Tensors, exactly as in torch (``_apply_on_tensors`` at the end of this file).
 """
 import numpy as np
 
 from .grad_mode import _state, no_grad
+from .graph import Node
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -61,18 +66,15 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
 
-class Function(FunctionCtx):
+class Function(FunctionCtx, Node):
     """Base class of every differentiable operation (and of users' custom ones)."""
 
-    _raw = False          # built-in ops: forward/backward work on NumPy arrays
+    _on_arrays = False    # True for ArrayFunction: forward/backward work on NumPy arrays
     _next = ()
-    _n_out = 1            # how many outputs forward returned (set by _wrap_outputs for a tuple)
-    _hooks = None         # {output_index: [hook, ...]} from Tensor.register_hook/retain_grad
-    needs_input_grad = ()
+    _out_shapes = ()      # the shape of each output: the engine sums gradients back to it
 
     def __init__(self, *args, **kwargs):
-        # torch forbids instantiating Functions for use; apply() builds the node itself.
-        pass
+        pass  # torch forbids instantiating Functions for use; apply() builds the node itself.
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -85,123 +87,111 @@ class Function(FunctionCtx):
     setup_context = None  # torch 2.x style: forward(*args) without ctx, then setup_context(ctx, inputs, output)
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *inputs, **options):
         ctx = object.__new__(cls)
-        record = False
-        if _state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    record = True
-                    break
-        if cls._raw:
-            try:
-                out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
-            except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
-                err = _broadcast_error([a.shape for a in args if isinstance(a, Tensor)]) if "broadcast" in str(e) else None
-                if err is None:
-                    raise
-                raise err from None
-        else:
-            out = _user_forward(cls, ctx, args, kwargs)
-        if not record:
+        if not cls._on_arrays:
+            return _apply_on_tensors(ctx, inputs, options)
+        quiet = _numpy_errors.silence()  # torch computes inf and nan without a warning; so must NumPy
+        try:
+            out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in inputs], **options)
+        except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
+            raise _checks.broadcast_error_or(e, [a.shape for a in inputs if isinstance(a, Tensor)]) from None
+        finally:
+            _numpy_errors.restore(quiet)
+        if not (_state.enabled and any([isinstance(a, Tensor) and a._requires_grad for a in inputs])):
             return _wrap_outputs(out, None)
-        # (list comprehensions, not generator expressions: this runs for every recorded op)
-        ctx._next = edges = tuple([
-            ((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, 0))
-            if isinstance(a, Tensor) and a._requires_grad else None
-            for a in args])
-        ctx.needs_input_grad = tuple([e is not None for e in edges])
+        ctx._next = tuple([_edge(a) if isinstance(a, Tensor) and a._requires_grad else None for a in inputs])
+        ctx.needs_input_grad = tuple([e is not None for e in ctx._next])
         return _wrap_outputs(out, ctx)
-
-    # ---- what the engine and users see of a node ---------------------------------
-    def name(self):
-        """The node's name as torch prints it, e.g. ``MulBackward0``."""
-        return getattr(type(self), "_backward_name", None) or type(self).__name__ + "Backward"
-
-    @property
-    def next_functions(self):
-        return tuple((None, 0) if e is None else
-                     ((_AccumulateGrad(e[0]), 0) if isinstance(e[0], Tensor) else e)
-                     for e in self._next)
-
-    def register_hook(self, fn):
-        raise NotImplementedError("minitorch_compat does not implement Node.register_hook yet")
-
-    def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
 
     def _run_backward(self, grads):
         """Called by the engine with one gradient (array or None) per output."""
-        if self._raw:
-            res = type(self).backward(self, *grads)
-        else:
-            res = _user_backward(self, grads)
+        res = type(self).backward(self, *grads) if self._on_arrays else _backward_on_tensors(self, grads)
         return res if type(res) is tuple else (res,)
 
+    def __repr__(self):
+        if self._on_arrays:  # a built-in node: torch's C++ nodes print bare
+            return Node.__repr__(self)
+        # a user's Function: torch prints its generated class, torch.autograd.function.<Name>Backward
+        return f"<{Function.__module__}.{self.name()} object at {hex(id(self))}>"
 
-class _AccumulateGrad:
-    """What torch shows in ``next_functions`` for a leaf: the node that fills ``.grad``."""
+    def _release(self):
+        """After a backward without ``retain_graph``: drop what was saved (torch frees it)."""
+        if self._saved:
+            self._saved = None
 
-    def __init__(self, variable):
-        self.variable = variable
 
-    def name(self):
-        return "torch::autograd::AccumulateGrad"
+class ArrayFunction(Function):
+    """A built-in op: ``forward`` gets NumPy arrays (and options), ``backward`` gets and
+    returns arrays. ``_backward_name`` is the node name torch shows (``MulBackward0``);
+    an op whose name depends on the call sets ``ctx._backward_name`` in ``forward``."""
+    _on_arrays = True
+
+
+def _edge(t):
+    """Where a gradient for tensor ``t`` goes: the node that made it, or the leaf itself."""
+    return (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0)
 
 
 def _wrap_outputs(out, ctx):
+    """Tensors around a built-in forward's array(s); differentiable ones point at ``ctx``."""
     if type(out) is tuple:
-        if ctx is not None:
-            ctx._n_out = len(out)
-        return tuple(_wrap_one(o, ctx, i) for i, o in enumerate(out))
-    return _wrap_one(out, ctx, 0)
-
-
-def _wrap_one(o, ctx, i):
-    if type(o) is np.ndarray:          # a built-in op's output (tested first: the usual case)
-        t = object.__new__(Tensor)
-        t._data = o
-    elif isinstance(o, Tensor):        # user forward returned a Tensor
-        t = o if ctx is None else o.detach()
-        if ctx is not None and id(o) in ctx._non_differentiable:
-            return t
-    else:
-        if o is None or isinstance(o, (int, float, bool, str)) and not isinstance(o, np.generic):
-            return o
-        t = object.__new__(Tensor)
-        t._data = np.asarray(o)
+        return _wrap_several(out, ctx)
+    t = object.__new__(Tensor)
+    t._data = out if type(out) is np.ndarray else np.asarray(out)  # (NumPy reductions give scalars)
     if ctx is not None and t._data.dtype.kind in "fc":
-        t._requires_grad = True
-        t.grad_fn = ctx
-        t._output_nr = i
+        ctx._out_shapes = (t._data.shape,)
+        t._requires_grad, t.grad_fn = True, ctx
     return t
 
 
-def _user_forward(cls, ctx, args, kwargs):
-    """Run a user's forward on Tensors with grad mode off, as torch does."""
+def _wrap_several(out, ctx):
+    outs = tuple(_wrap_outputs(o, None) for o in out)
+    if ctx is not None:
+        ctx._out_shapes = tuple(o._data.shape for o in outs)
+        for i, t in enumerate(outs):
+            if t._data.dtype.kind in "fc":  # integer outputs (indices) are never differentiable
+                t._requires_grad, t.grad_fn, t._output_nr = True, ctx, i
+    return outs
+
+
+# ---- user-defined Functions: forward and backward on Tensors, as in torch ----------------
+def _apply_on_tensors(ctx, inputs, options):
+    cls = type(ctx)
     with no_grad():
         if cls.setup_context is not None:
-            out = cls.forward(*args, **kwargs)
-            cls.setup_context(ctx, args, out)
+            out = cls.forward(*inputs, **options)
+            cls.setup_context(ctx, inputs, out)
         else:
-            out = cls.forward(ctx, *args, **kwargs)
-    if isinstance(out, Tensor) and any(out is a for a in args):
+            out = cls.forward(ctx, *inputs, **options)
+    if isinstance(out, Tensor) and any(out is a for a in inputs):
         out = out.view_as(out)  # returning an input: torch gives back a new tensor object
-    if type(out) is tuple:
-        ctx._out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None for o in out)
-    elif isinstance(out, Tensor):
-        ctx._out_meta = ((out.shape, out.dtype),)
-    return out
+    outs = out if type(out) is tuple else (out,)
+    ctx._out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outs)
+    if not (_state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in inputs)):
+        return out
+    ctx._next = tuple(_edge(a) if isinstance(a, Tensor) and a._requires_grad else None for a in inputs)
+    ctx.needs_input_grad = tuple(e is not None for e in ctx._next)
+    ctx._out_shapes = tuple(m[0] if m else () for m in ctx._out_meta)
+    wrapped = []
+    for i, o in enumerate(outs):
+        if isinstance(o, Tensor):
+            t = o.detach()
+            if id(o) not in ctx._non_differentiable and t._data.dtype.kind in "fc":
+                t._requires_grad, t.grad_fn, t._output_nr = True, ctx, i
+            o = t
+        wrapped.append(o)
+    return tuple(wrapped) if type(out) is tuple else wrapped[0]
 
 
-def _user_backward(ctx, grads):
-    from .. import zeros
+def _backward_on_tensors(ctx, grads):
+    from .._ops.creation import zeros
     wrapped = []
     for g, meta in zip(grads, ctx._out_meta):
         if g is None and ctx.materialize_grads and meta is not None:
             wrapped.append(zeros(meta[0], dtype=meta[1]))
         else:
-            wrapped.append(None if g is None else _wrap_plain(g))
+            wrapped.append(None if g is None else _wrap(g))
     with no_grad():
         res = type(ctx).backward(ctx, *wrapped)
     if type(res) is not tuple:
@@ -212,12 +202,6 @@ def _user_backward(ctx, grads):
     return tuple(r._data if isinstance(r, Tensor) else r for r in res[:n_in])
 
 
-def _wrap_plain(a):
-    t = object.__new__(Tensor)
-    t._data = a
-    return t
-
-
 class once_differentiable:  # noqa: N801 - torch's name
     """Decorator accepted for compatibility: backward here is never differentiated again."""
 
@@ -225,4 +209,6 @@ class once_differentiable:  # noqa: N801 - torch's name
         return fn
 
 
-from .._tensor import Tensor, _broadcast_error  # noqa: E402  (Tensor's module imports this one too)
+# Tensor's module imports this one (its methods call ops built on Function): import last.
+from .._tensor import Tensor, _wrap  # noqa: E402
+from .. import _checks, _numpy_errors  # noqa: E402

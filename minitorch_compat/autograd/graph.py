@@ -1,6 +1,85 @@
-"""``torch.autograd.graph``: the type of the nodes in the backward graph.
+"""``torch.autograd.graph``: what a node of the backward graph shows to its user.
 
-In torch, ``Node`` is the abstract base of every ``grad_fn``. Here every node is an
-instance of a ``Function`` subclass, so ``Node`` is simply that base class.
+In torch, ``Node`` is the base of every ``grad_fn``: it has a ``name()``, and
+``next_functions``, one ``(node, output_index)`` pair per input of the forward op, with
+``(None, 0)`` for an input that does not require grad and an ``AccumulateGrad`` node for a
+leaf. Tutorials print these to show the graph, so they look exactly as torch's here.
+
+Here every node is a ``Function`` instance (``autograd/function.py``); this base class
+holds only what the *user* sees of it, off the path the engine takes. Internally a node
+keeps its edges in ``_next``, with the leaf tensor itself where torch has an
+``AccumulateGrad`` node (``accumulate_grad.py``); ``next_functions`` translates.
+
+A few of our ops are one node where torch records several (``F.linear`` on a matrix is
+torch's ``addmm(bias, input, weight.t())``; ``cross_entropy`` is ``nll_loss(log_softmax)``).
+Those override ``next_functions`` with ``shown_node``s, display-only nodes that print as
+torch's inner nodes, so the printed graph is torch's.
 """
-from .function import Function as Node  # noqa: F401
+
+
+class Node:
+    """The user-visible side of a backward-graph node (torch.autograd.graph.Node)."""
+
+    _hooks = None  # {output_index: [hook, ...]} from Tensor.register_hook / retain_grad
+
+    def name(self):
+        """The node's name as torch prints it, e.g. ``MulBackward0``."""
+        name = getattr(self, "_backward_name", None)
+        return name if name is not None else type(self).__name__ + "Backward"
+
+    @property
+    def next_functions(self):
+        return shown_edges(self._next)
+
+    @property
+    def metadata(self):
+        if "_metadata" not in self.__dict__:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, fn):
+        raise NotImplementedError("minitorch_compat does not implement Node.register_hook yet")
+
+    def register_prehook(self, fn):
+        raise NotImplementedError("minitorch_compat does not implement Node.register_prehook yet")
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+def shown_edges(edges):
+    """Internal edges as ``next_functions`` shows them (a leaf becomes its AccumulateGrad)."""
+    return tuple(_shown_edge(e) for e in edges)
+
+
+def _shown_edge(edge):
+    if edge is None:
+        return (None, 0)
+    target, index = edge
+    if isinstance(target, Node):
+        return edge
+    return (accumulate_grad.AccumulateGrad.of(target), 0)
+
+
+class _ShownNode(Node):
+    """A node that exists only in the printed graph (see the module docstring)."""
+
+    def __init__(self, name, edges):
+        self._backward_name, self._next = name, tuple(edges)
+
+
+def shown_node(name, *edges):
+    """``(node, 0)`` for a display-only node called ``name`` whose inputs are ``edges``
+    (internal edges: ``(node, i)``, ``(leaf, 0)`` or ``None``)."""
+    return (_ShownNode(name, edges), 0)
+
+
+def shown_chain(names, edge):
+    """``next_functions`` of a node that torch records as a chain of nodes ``names``
+    (first applied first) between it and its one input ``edge``."""
+    for name in names:
+        edge = (_ShownNode(name, (edge,)), 0)
+    return (_shown_edge(edge),)
+
+
+from . import accumulate_grad  # noqa: E402  (it subclasses Node)

@@ -5,6 +5,7 @@ pre-1.0 arguments ``size_average``/``reduce`` are still accepted and translated 
 torch's deprecation warning). Class weights and ``pos_weight`` are registered as
 buffers, as in torch, so they appear in ``state_dict()`` and follow ``.to(dtype)``.
 """
+from ... import _checks
 from .. import functional as F
 from .module import Module
 
@@ -16,7 +17,7 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
         if size_average is not None or reduce is not None:
-            self.reduction = F._legacy_reduction(size_average, reduce)
+            self.reduction = _checks.legacy_reduction(size_average, reduce)
         else:
             self.reduction = reduction
 
@@ -25,7 +26,6 @@ class _WeightedLoss(_Loss):
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
-        self.weight = weight
 
 
 class CrossEntropyLoss(_WeightedLoss):

@@ -134,8 +134,12 @@ class Module:
 
     # ---- calling ------------------------------------------------------------------------
     def _call_impl(self, *args, **kwargs):
+        """``module(x)``: ``forward(x)``, with the registered hooks around it if there are any."""
         if not (self._forward_hooks or self._forward_pre_hooks):
             return self.forward(*args, **kwargs)  # the common case: no hooks at all
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args, kwargs):
         for hook_id, hook in tuple(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)

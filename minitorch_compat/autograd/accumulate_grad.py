@@ -1,0 +1,121 @@
+"""AccumulateGrad: where the backward pass ends, in a leaf's ``.grad``.
+
+torch gives every leaf that requires grad an ``AccumulateGrad`` node
+(``torch/csrc/autograd/functions/accumulate_grad.cpp``): the first gradient that reaches
+it becomes ``.grad``, later ones are added. ``accumulate`` is that rule.
+
+Skim below it: ``AccumulateGrad`` is only what ``next_functions`` shows for a leaf, and the
+rest of the file is a speed detail (taking over the first gradient instead of copying it).
+"""
+import sys
+
+import numpy as np
+
+from .graph import Node
+
+
+def accumulate(leaf, grad, may_steal=False):
+    """The first gradient becomes ``leaf.grad`` (a copy, unless ``may_steal`` and nothing
+    else holds it: see below); later ones are added to it."""
+    if leaf._hooks:
+        grad = _run_hooks(leaf._hooks, grad)
+        may_steal = False  # a hook may return an array its author keeps
+    if leaf._grad is not None:
+        leaf._grad._data = leaf._grad._data + grad
+    elif may_steal and _unshared(grad, sys.getrefcount(grad)) and grad.dtype == leaf._data.dtype:
+        leaf._grad = _wrap(grad)
+    else:
+        leaf._grad = _wrap(np.array(np.broadcast_to(grad, leaf._data.shape), dtype=leaf._data.dtype))
+
+
+def _run_hooks(hooks, grad):
+    """``Tensor.register_hook`` hooks, in order; each may return a replacement gradient."""
+    for hook in hooks:
+        res = hook(_wrap(grad))
+        if res is not None:
+            grad = res._data
+    return grad
+
+
+class AccumulateGrad(Node):
+    """What ``next_functions`` shows for a leaf: ``<AccumulateGrad object at ...>``."""
+
+    _backward_name = "torch::autograd::AccumulateGrad"
+    _next = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    @staticmethod
+    def of(leaf):
+        """The leaf's one AccumulateGrad node (torch keeps one per leaf, too)."""
+        node = leaf.__dict__.get("_grad_accumulator")
+        if node is None:
+            node = leaf._grad_accumulator = AccumulateGrad(leaf)
+        return node
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+# ---- stealing the first gradient --------------------------------------------------------
+# Copying the first gradient into ``.grad`` is one memory pass over every parameter per
+# training step (``zero_grad()`` sets ``.grad`` to None, so every step has a first
+# gradient): ~5% of the quickstart MLP's step. torch skips the copy when the incoming
+# gradient tensor has no other user (``use_count() == 1`` in AccumulateGrad), and so do
+# we. An ndarray that owns its memory and that only the engine's call frames refer to
+# cannot be reached by anyone else -- not by a saved tensor, not by another node's
+# gradient (Add's backward returns the same array for both inputs: the tuple then holds
+# it twice), not through a view (a view references its base) -- so it can become
+# ``.grad`` as it is. The number of references the engine's own frames hold depends on
+# the interpreter, so it is measured once, by ``measure_engine_refs`` (called by
+# engine.py when it is imported), instead of written down.
+_ENGINE_REFS = 0  # sys.getrefcount(grad) in accumulate() when only the engine holds grad; 0: never steal
+
+
+def _unshared(grad, refcount):
+    return (refcount <= _ENGINE_REFS and type(grad) is np.ndarray and grad.flags.owndata
+            and grad.flags.c_contiguous and grad.flags.writeable)
+
+
+def measure_engine_refs(run_backward, function_base):
+    """Set ``_ENGINE_REFS`` to the smallest count at which a gradient that nothing else
+    holds is stolen, both for a gradient a node returns and for a root gradient sent
+    straight to a leaf (the two ways the engine reaches ``accumulate``)."""
+    global _ENGINE_REFS
+    made = []
+
+    class _Fresh(function_base):
+        @staticmethod
+        def backward(ctx, g):
+            out = np.ones(1)
+            made.append(id(out))  # the id, not the array: holding it would add a reference
+            return out
+
+    def stolen_via_node():
+        leaf = _wrap(np.zeros(1), requires_grad=True)
+        node = object.__new__(_Fresh)
+        node._next, node.needs_input_grad, node._out_shapes = ((leaf, 0),), (True,), ((1,),)
+        root = _wrap(np.zeros(1))
+        root._requires_grad, root.grad_fn = True, node
+        run_backward([root], [np.ones(1)], False)
+        return id(leaf._grad._data) == made[-1]
+
+    def stolen_as_root():
+        leaf = _wrap(np.zeros(1), requires_grad=True)
+        grads = [np.ones(1)]
+        sent = id(grads[0])
+        run_backward([leaf], grads, False)
+        return id(leaf._grad._data) == sent
+
+    found = []
+    for check in (stolen_via_node, stolen_as_root):
+        for n in range(1, 16):
+            _ENGINE_REFS = n
+            if check():
+                found.append(n)
+                break
+    _ENGINE_REFS = min(found) if len(found) == 2 else 0
+
+
+from .._tensor import _wrap  # noqa: E402  (_tensor imports the autograd package)

@@ -1,0 +1,190 @@
+"""The backward graph as torch prints it: node names, ``next_functions`` and what a
+second backward does, compared with torch over random chains of ops.
+
+Tutorials print ``grad_fn`` and walk ``next_functions`` (the 60-minute blitz follows
+``loss.grad_fn.next_functions[0][0]...`` down to an ``AccumulateGrad``); learners compare
+what they see with torch. ``graph(t)`` turns a tensor's history into a nested tuple of
+node names, with each leaf as ``("AccumulateGrad", leaf_number)`` and ``None`` for an
+input that needs no gradient, so the whole structure is compared at once.
+"""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+import minitorch_compat as mt
+
+
+def graph(t, leaves):
+    def node(fn):
+        if fn is None:
+            return None
+        if fn.name() == "torch::autograd::AccumulateGrad":
+            return ("AccumulateGrad", [i for i, leaf in enumerate(leaves) if fn.variable is leaf])
+        return (fn.name(),) + tuple(node(f) for f, _ in fn.next_functions)
+    return node(t.grad_fn)
+
+
+# Each op: (current tensor x, leaves a, b) -> new tensor of shape (3, 3).
+OPS = {
+    "add": lambda T, x, a, b: x + a,
+    "add_scalar": lambda T, x, a, b: x + 2,
+    "radd_scalar": lambda T, x, a, b: 2 + x,
+    "add_alpha": lambda T, x, a, b: T.add(x, b, alpha=2),
+    "sub": lambda T, x, a, b: x - b,
+    "sub_scalar": lambda T, x, a, b: x - 1,
+    "rsub_scalar": lambda T, x, a, b: 1 - x,
+    "mul": lambda T, x, a, b: x * a,
+    "mul_scalar": lambda T, x, a, b: x * 3,
+    "div": lambda T, x, a, b: x / (b * b + 1),
+    "div_scalar": lambda T, x, a, b: x / 2,
+    "rdiv_scalar": lambda T, x, a, b: 2 / (x * x + 1),
+    "pow_scalar": lambda T, x, a, b: x ** 2,
+    "rpow_scalar": lambda T, x, a, b: 2 ** x,
+    "pow_tensor": lambda T, x, a, b: (x * x + 1) ** a,
+    "neg": lambda T, x, a, b: -x,
+    "exp": lambda T, x, a, b: (x / 10).exp(),
+    "tanh": lambda T, x, a, b: x.tanh(),
+    "sigmoid": lambda T, x, a, b: x.sigmoid(),
+    "relu": lambda T, x, a, b: x.relu(),
+    "abs": lambda T, x, a, b: x.abs(),
+    "sqrt": lambda T, x, a, b: (x * x + 1).sqrt(),
+    "clamp": lambda T, x, a, b: x.clamp(-1, 1),
+    "clamp_min_tensor": lambda T, x, a, b: x.clamp(min=a),
+    "clamp_tensors": lambda T, x, a, b: T.clamp(x, a, b),
+    "where": lambda T, x, a, b: T.where(x > 0, x, b),
+    "where_scalar": lambda T, x, a, b: T.where(x > 0, x, 0.0),
+    "maximum": lambda T, x, a, b: T.maximum(x, a),
+    "softmax": lambda T, x, a, b: x.softmax(1),
+    "log_softmax": lambda T, x, a, b: T.log_softmax(x, dim=0),
+    "matmul": lambda T, x, a, b: x @ a,
+    "mm_transposed": lambda T, x, a, b: x.mm(b.t()),
+    "linear": lambda T, x, a, b: T.nn.functional.linear(x, a),
+    "linear_bias": lambda T, x, a, b: T.nn.functional.linear(x, a, b[0]),
+    "t": lambda T, x, a, b: x.t(),
+    "transpose": lambda T, x, a, b: x.transpose(0, 1),
+    "view": lambda T, x, a, b: x.view(9).view(3, 3),
+    "reshape_t": lambda T, x, a, b: x.t().reshape(9).reshape(3, 3),
+    "flatten": lambda T, x, a, b: x.flatten().unflatten(0, (3, 3)),
+    "unsqueeze_squeeze": lambda T, x, a, b: x.unsqueeze(0).squeeze(0),
+    "select_expand": lambda T, x, a, b: x[1].expand(3, 3),
+    "slice_cat": lambda T, x, a, b: T.cat([x[1:], a[:1]]),
+    "select2": lambda T, x, a, b: x[:, 1][None, :] * b,
+    "index_list": lambda T, x, a, b: x[[2, 0, 1]],
+    "mask": lambda T, x, a, b: T.where(x > 0, x, a).masked_fill(a > 0, 0.5),
+    "sum_keep": lambda T, x, a, b: x.sum(1, keepdim=True) * a,
+    "sum_all": lambda T, x, a, b: x.sum() * a,
+    "mean": lambda T, x, a, b: x.mean(0) + a,
+    "max_dim": lambda T, x, a, b: x.max(1, keepdim=True).values + a,
+    "stack_unbind": lambda T, x, a, b: T.stack(list(x.unbind(0))),
+    "dropout_eval": lambda T, x, a, b: T.nn.functional.dropout(x, 0.5, training=False),
+    "norm_dim": lambda T, x, a, b: x.norm(dim=1, keepdim=True) * b,
+    "inplace_add": lambda T, x, a, b: (x * 1).add_(a),
+    "inplace_mul_scalar": lambda T, x, a, b: (x + 0).mul_(2),
+    "cast_roundtrip": lambda T, x, a, b: x.float().double(),
+}
+
+
+def _leaves(T):
+    rng = np.random.default_rng(0)
+    return [T.from_numpy(rng.normal(size=(3, 3))).requires_grad_() for _ in range(3)]
+
+
+def _run(T, names):
+    x, a, b = leaves = _leaves(T)
+    for name in names:
+        x = OPS[name](T, x, a, b)
+    return x, leaves
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_each_op_graph_and_second_backward(name):
+    _check_chain([name])
+
+
+@given(st.lists(st.sampled_from(sorted(OPS)), min_size=2, max_size=5))
+def test_op_chain_graph_and_second_backward(names):
+    _check_chain(names)
+
+
+def _check_chain(names):
+    ours, our_leaves = _run(mt, names)
+    theirs, their_leaves = _run(torch, names)
+    assert graph(ours, our_leaves) == graph(theirs, their_leaves)
+    ours.sum().backward()
+    theirs.sum().backward()
+    for o, t in zip(our_leaves, their_leaves):
+        if t.grad is None:
+            assert o.grad is None
+        else:
+            np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-6)
+    # torch refuses a second backward only through a node whose saved values were freed
+    try:
+        theirs.sum().backward()
+        torch_ok = True
+    except RuntimeError:
+        torch_ok = False
+    if torch_ok:
+        ours.sum().backward()
+    else:
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            ours.sum().backward()
+
+
+def test_blitz_walk_reaches_accumulate_grad():
+    """The 60-minute blitz: loss.grad_fn, then next_functions[0][0] twice."""
+    def walk(T):
+        T.manual_seed(0)
+        net = T.nn.Sequential(T.nn.Linear(4, 3), T.nn.ReLU(), T.nn.Linear(3, 2))
+        loss = T.nn.MSELoss()(net(T.randn(5, 4)), T.randn(5, 2))
+        mse = loss.grad_fn
+        addmm = mse.next_functions[0][0]
+        acc = addmm.next_functions[0][0]
+        return [mse.name(), addmm.name(), repr(acc).split(" object at")[0], tuple(acc.variable.shape)]
+    assert walk(mt) == walk(torch)
+
+
+def test_accumulate_grad_is_one_node_per_leaf():
+    x = mt.ones(2, requires_grad=True)
+    y = x * 2
+    z = x * 3
+    assert y.grad_fn.next_functions[0][0] is z.grad_fn.next_functions[0][0]
+    assert y.grad_fn.next_functions[0][0].next_functions == ()
+
+
+def test_custom_function_node_prints_like_torch():
+    def make(T):
+        class Twice(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+        return Twice.apply(T.ones(2, requires_grad=True))
+    ours, theirs = make(mt), make(torch)
+    assert ours.grad_fn.name() == theirs.grad_fn.name() == "TwiceBackward"
+    assert repr(ours.grad_fn).startswith("<minitorch_compat.autograd.function.TwiceBackward object at 0x")
+    assert repr(theirs.grad_fn).startswith("<torch.autograd.function.TwiceBackward object at 0x")
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x: (x + 1).sum(),
+    lambda T, x: x.view(6).sum(),
+    lambda T, x: x[0].sum(),
+    lambda T, x: (x * 2).sum(),
+    lambda T, x: x.exp().sum(),
+    lambda T, x: T.nn.functional.cross_entropy(x, T.tensor([0, 2])),
+])
+def test_backward_twice_refused_only_when_torch_refuses(make):
+    def run(T):
+        x = T.ones(2, 3, requires_grad=True)
+        y = make(T, x)
+        y.backward()
+        try:
+            y.backward()
+        except RuntimeError as e:
+            return "raised", "second time" in str(e)
+        return "ok", x.grad.tolist()
+    assert run(mt) == run(torch)
