@@ -40,18 +40,11 @@ def transpose_case(draw, nd):
                          dilation=dilation)
 
 
-@given(transpose_case(2))
-def test_conv_transpose2d_matches_torch(case):
-    x, w, b, kw = case
-    ours, theirs = check_op(lambda T, x, w, b: F(T).conv_transpose2d(x, w, b, **kw), x, w, b)
-    if theirs.grad_fn is not None:
-        assert ours.grad_fn.name() == theirs.grad_fn.name()
-
-
-@given(transpose_case(1))
-def test_conv_transpose1d_matches_torch(case):
-    x, w, b, kw = case
-    ours, theirs = check_op(lambda T, x, w, b: F(T).conv_transpose1d(x, w, b, **kw), x, w, b)
+@pytest.mark.parametrize("nd", [1, 2])
+@given(data=st.data())
+def test_conv_transpose_matches_torch(nd, data):
+    x, w, b, kw = data.draw(transpose_case(nd))
+    ours, theirs = check_op(lambda T, x, w, b: getattr(F(T), f"conv_transpose{nd}d")(x, w, b, **kw), x, w, b)
     if theirs.grad_fn is not None:
         assert ours.grad_fn.name() == theirs.grad_fn.name()
 

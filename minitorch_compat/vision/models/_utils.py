@@ -4,6 +4,8 @@
   nearest multiple, never below the divisor, never more than 10% below the request).
 * ``_ovewrite_named_param`` (sic, torchvision's spelling): pretrained weights dictate
   ``num_classes``; a different explicit value is a ``ValueError``.
+* ``_build``: what every builder does with ``weights``: fix ``num_classes``, construct,
+  load the checkpoint.
 * ``builder``: registers a builder under its name and keeps torchvision's pre-0.13
   calling conventions alive, with torchvision's deprecation warnings: positional
   ``weights``/``progress`` and ``pretrained=True/False`` (``True`` means the enum's
@@ -14,7 +16,7 @@ import warnings
 
 from ._api import WeightsEnum, register_model
 
-__all__ = ["_make_divisible", "_ovewrite_named_param", "builder"]
+__all__ = ["_make_divisible", "_ovewrite_named_param", "_build", "builder"]
 
 
 def _make_divisible(v, divisor, min_value=None):
@@ -32,6 +34,16 @@ def _ovewrite_named_param(kwargs, param, new_value):
             raise ValueError(f"The parameter '{param}' expected value {new_value} but got {kwargs[param]} instead.")
     else:
         kwargs[param] = new_value
+
+
+def _build(model_class, weights, progress, *args, **kwargs):
+    """``model_class(*args, **kwargs)``; with ``weights``, sized for and loaded with that checkpoint."""
+    if weights is not None and weights.meta["num_classes"] is not None:
+        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
+    model = model_class(*args, **kwargs)
+    if weights is not None:
+        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+    return model
 
 
 def _quoted(names):

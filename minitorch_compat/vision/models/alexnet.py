@@ -9,7 +9,7 @@ and a matching uniform bias), drawn in construction order. Inputs must be at lea
 """
 from ... import flatten, nn
 from ._api import WeightsEnum, imagenet_weights
-from ._utils import _ovewrite_named_param, builder
+from ._utils import _build, builder
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -49,9 +49,4 @@ class AlexNet_Weights(WeightsEnum):
 def alexnet(*, weights=None, progress=True, **kwargs):
     """AlexNet, 61.1M parameters at 1000 classes."""
     weights = AlexNet_Weights.verify(weights)
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
-    model = AlexNet(**kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return _build(AlexNet, weights, progress, **kwargs)

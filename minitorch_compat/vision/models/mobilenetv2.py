@@ -18,7 +18,7 @@ its default, ``leaky_relu`` with slope 0, the same gain as ReLU's), BN ones/zero
 from ... import flatten, nn
 from ..ops.misc import Conv2dNormActivation
 from ._api import WeightsEnum, imagenet_weights
-from ._utils import _make_divisible, _ovewrite_named_param, builder
+from ._utils import _build, _make_divisible, builder
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
 
@@ -126,9 +126,4 @@ class MobileNet_V2_Weights(WeightsEnum):
 def mobilenet_v2(*, weights=None, progress=True, **kwargs):
     """MobileNetV2, 3.5M parameters at 1000 classes."""
     weights = MobileNet_V2_Weights.verify(weights)
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
-    model = MobileNetV2(**kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return _build(MobileNetV2, weights, progress, **kwargs)

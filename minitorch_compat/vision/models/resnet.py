@@ -25,7 +25,7 @@ depths are registered as builders.
 """
 from ... import flatten, nn
 from ._api import WeightsEnum, imagenet_weights
-from ._utils import _ovewrite_named_param, builder
+from ._utils import _build, builder
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights",
            "resnet18", "resnet34", "resnet50"]
@@ -185,12 +185,7 @@ class ResNet(nn.Module):
 
 
 def _resnet(block, layers, weights, progress, **kwargs):
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
-    model = ResNet(block, layers, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return _build(ResNet, weights, progress, block, layers, **kwargs)
 
 
 class ResNet18_Weights(WeightsEnum):

@@ -17,7 +17,7 @@ The five max-pools need inputs of at least 32x32.
 """
 from ... import flatten, nn
 from ._api import WeightsEnum, imagenet_weights
-from ._utils import _ovewrite_named_param, builder
+from ._utils import _build, builder
 
 __all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG16_Weights", "VGG16_BN_Weights", "vgg11", "vgg11_bn",
            "vgg16", "vgg16_bn"]
@@ -75,13 +75,9 @@ cfgs = {
 
 def _vgg(cfg, batch_norm, weights, progress, **kwargs):
     if weights is not None:
-        kwargs["init_weights"] = False
-        if weights.meta["num_classes"] is not None:
-            _ovewrite_named_param(kwargs, "num_classes", weights.meta["num_classes"])
-    model = VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+        kwargs["init_weights"] = False   # the checkpoint overwrites everything anyway
+    # (the features are built only after the num_classes check, as torchvision does)
+    return _build(lambda **kw: VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kw), weights, progress, **kwargs)
 
 
 _URL = "https://download.pytorch.org/models/"
