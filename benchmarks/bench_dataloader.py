@@ -1,6 +1,6 @@
 """DataLoader epochs, ours vs torch, timed in one process.
 
-Run: ``python -m benchmarks.bench_dataloader [--repeats N]``
+Run: ``python -m benchmarks.bench_dataloader [--quick]``
 
 Each case builds the same data for both libraries, then times whole epochs, alternating
 torch's and ours run by run (so drifts in machine load hit both alike), and reports the
@@ -13,12 +13,12 @@ Cases:
   shuffle: both libraries call ``__getitem__`` per sample and collate.
 * The TensorDataset case with ``num_workers=2`` (worker start-up included).
 """
-import argparse
+import sys
 import warnings
 
 import numpy as np
 
-from .harness import Row, compare
+from .harness import Row, compare, run_and_print
 
 
 class RowsDataset:
@@ -64,14 +64,13 @@ def _cases(x, y, small_x, small_y):
     ]
 
 
-def run(quick=False, tiny=False, repeats=None):
+def run(quick=False, tiny=False):
     """One Row per case: whole epochs (a fresh DataLoader each), ours and torch alternately."""
     import torch
 
     import minitorch_compat as mt
 
-    if repeats is None:
-        repeats = 1 if tiny else 3 if quick else 5
+    repeats = 1 if tiny else 3 if quick else 5
     n = 640 if tiny else 60000
     rng = np.random.default_rng(0)
     x = rng.standard_normal((n, 784), dtype=np.float32)
@@ -89,14 +88,9 @@ def run(quick=False, tiny=False, repeats=None):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-    print(f"{'case':<50} {'ours (s)':>10} {'torch (s)':>10} {'ours/torch':>11}")
-    for row in run(repeats=args.repeats):
-        print(f"{row.name:<50} {row.ours:>10.3f} {row.torch:>10.3f} {row.ratio:>11.2f}")
+def main(quick=False):
+    return run_and_print(run, quick)
 
 
 if __name__ == "__main__":
-    main()
+    main(quick="--quick" in sys.argv)

@@ -7,22 +7,25 @@ batch 64, on random FashionMNIST-shaped data. One "epoch" is the loop
     pred = model(X[i:i+64]); loss = loss_fn(pred, y[i:i+64])
     optimizer.zero_grad(); loss.backward(); optimizer.step()
 
-over the data set. The NumPy version does the same arithmetic by hand (forward, the
-cross-entropy gradient, the three matmul backward passes, the SGD update): it is the
-floor any NumPy-based framework can reach, so ``minitorch/numpy`` is our overhead.
+over the data set. The NumPy version (``reference/numpy_quickstart.py``) does the same
+arithmetic by hand (forward, the cross-entropy gradient, the three matmul backward
+passes, the SGD update): it is the floor any NumPy-based framework can reach, so
+``minitorch/numpy`` is our overhead.
 
 Where CUDA is available, torch's epoch is also timed on the GPU (model and data moved
 there first), for reference beside the CPU numbers.
 
-Run: ``python -m benchmarks.bench_training`` (``--quick``: fewer samples and repeats;
-``--samples N``: data set size, at most 60000; ``--threads N``: limit both torch and
-NumPy's BLAS to N threads, which makes numbers on a busy machine far more stable).
+Run: ``python -m benchmarks.bench_training`` (``--quick``: 6400 samples instead of
+60000); ``python -m benchmarks.run --only training --threads 1`` for single-threaded
+numbers, far more stable on a busy machine.
 """
 import sys
 
 import numpy as np
 
-from .harness import Row, compare, cuda_device, fmt_time, match_threads, median_time
+from reference import numpy_quickstart
+
+from .harness import Row, compare, cuda_device, median_time, run_and_print
 
 BATCH = 64
 
@@ -61,42 +64,14 @@ def framework_epoch(torch, X, y, state, device=None):
 
 
 def numpy_epoch(X, y, state, lr=1e-3):
-    """The same epoch written directly in NumPy (float32 throughout)."""
-    W = [state[f"{i}.weight"].copy() for i in (1, 3, 5)]
-    B = [state[f"{i}.bias"].copy() for i in (1, 3, 5)]
+    """The same epoch in plain NumPy: ``reference/numpy_quickstart.py``'s step, batch by batch."""
+    params = numpy_quickstart.init_params(state)
     n = len(X)
-    Xf = X.reshape(n, -1)
 
     def epoch():
         for i in range(0, n, BATCH):
-            x, t = Xf[i:i + BATCH], y[i:i + BATCH]
-            m = len(x)
-            h1 = x @ W[0].T
-            h1 += B[0]
-            a1 = np.maximum(h1, 0)
-            h2 = a1 @ W[1].T
-            h2 += B[1]
-            a2 = np.maximum(h2, 0)
-            z = a2 @ W[2].T
-            z += B[2]
-            z -= z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            p = e / e.sum(axis=1, keepdims=True)
-            loss = -np.log(p[np.arange(m), t]).mean()
-            g = p
-            g[np.arange(m), t] -= 1
-            g /= m
-            gW2, gB2 = g.T @ a2, g.sum(0)
-            g = g @ W[2]
-            g *= h2 > 0
-            gW1, gB1 = g.T @ a1, g.sum(0)
-            g = g @ W[1]
-            g *= h1 > 0
-            gW0, gB0 = g.T @ x, g.sum(0)
-            for p_, g_ in ((W[0], gW0), (B[0], gB0), (W[1], gW1), (B[1], gB1), (W[2], gW2), (B[2], gB2)):
-                g_ *= np.float32(lr)
-                p_ -= g_
-        return float(loss)
+            loss = numpy_quickstart.train_step(params, X[i:i + BATCH], y[i:i + BATCH], lr)
+        return loss
     return epoch
 
 
@@ -129,39 +104,9 @@ def run(quick=False, tiny=False):
     return [measure(n, repeats)]
 
 
-def main(argv=()):
-    import torch
-    quick = "--quick" in argv
-    n = 6400 if quick else 19200
-    if "--samples" in argv:
-        n = min(int(argv[list(argv).index("--samples") + 1]), 60000)
-    repeats = 3 if quick else 5
-    limiter = None
-    if "--threads" in argv:
-        n_threads = int(argv[list(argv).index("--threads") + 1])
-        torch.set_num_threads(n_threads)
-        try:
-            from threadpoolctl import threadpool_limits
-            limiter = threadpool_limits(n_threads, user_api="blas")
-        except ImportError:
-            print("threadpoolctl is not installed: NumPy's BLAS thread count is unchanged")
-    threads = match_threads()
-    row = measure(n, repeats)
-    t_torch, t_ours, t_np = row.torch, row.ours, row.numpy
-    steps = -(-n // BATCH)
-    print(f"quickstart epoch: {n} samples, {steps} steps of batch {BATCH}, threads: {threads}")
-    print(f"{'engine':<18} {'epoch':>12} {'per step':>12} {'vs torch':>9}")
-    engines = [("torch", t_torch), ("minitorch_compat", t_ours), ("numpy (by hand)", t_np)]
-    if row.cuda is not None:
-        engines.append(("torch on cuda", row.cuda))
-    for name, t in engines:
-        print(f"{name:<18} {fmt_time(t):>12} {fmt_time(t / steps):>12} {t / t_torch:9.2f}")
-    print(f"ratio minitorch/torch: {t_ours / t_torch:.2f} (target <= 1.00); "
-          f"minitorch/numpy: {t_ours / t_np:.2f}; numpy/torch: {t_np / t_torch:.2f}")
-    if limiter is not None:
-        limiter.restore_original_limits()
-    return t_torch, t_ours, t_np
+def main(quick=False):
+    return run_and_print(run, quick)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(quick="--quick" in sys.argv)

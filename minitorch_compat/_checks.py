@@ -188,3 +188,19 @@ def loss_weight(weight, shape):
 def dropout_p(p):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+# ---- joining ----------------------------------------------------------------------------------
+def tensor_list(tensors):
+    """cat/stack got something that is not a Tensor: torch's TypeError."""
+    for i, x in enumerate(tensors):
+        if not hasattr(x, "_data"):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+
+
+def stack_sizes(tensors):
+    """torch.stack with tensors of different shapes: the RuntimeError naming the first one."""
+    first = tensors[0]._data.shape
+    i = next(i for i, x in enumerate(tensors) if x._data.shape != first)
+    return RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and "
+                        f"{list(tensors[i]._data.shape)} at entry {i}")

@@ -24,14 +24,17 @@ def numpy_aliases(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if kwargs:
-            for numpy_name, torch_name in _ALIASES:
-                if numpy_name in kwargs:
-                    if torch_name in kwargs:
-                        raise TypeError(f"{fn.__name__}() received both '{torch_name}' and its alias '{numpy_name}'")
-                    kwargs[torch_name] = kwargs.pop(numpy_name)
-        return fn(*args, **kwargs)
+        return fn(*args, **(_renamed(fn, kwargs) if kwargs else kwargs))
     return wrapper
+
+
+def _renamed(fn, kwargs):
+    for numpy_name, torch_name in _ALIASES:
+        if numpy_name in kwargs:
+            if torch_name in kwargs:
+                raise TypeError(f"{fn.__name__}() received both '{torch_name}' and its alias '{numpy_name}'")
+            kwargs[torch_name] = kwargs.pop(numpy_name)
+    return kwargs
 
 
 def add_numpy_aliases(namespace):

@@ -59,6 +59,11 @@ def minitorch_engine():
 
 IMAGE_SIDE = {"digits": 8, "fashion-mnist": 28}
 
+LR = {"digits": 1e-1, "fashion-mnist": 1e-3}
+"""Default SGD learning rate per dataset. FashionMNIST gets the tutorial's ``1e-3`` (938
+steps an epoch at batch 64). The 8x8 digits have 23 steps an epoch, and at ``1e-3`` five
+epochs leave the test accuracy at chance (9.7%); at ``1e-1`` they reach about 80%."""
+
 
 def extract_for_torchvision(root):
     """torchvision reads only the decompressed IDX files: decompress any ``.gz``-only ones.
@@ -179,11 +184,12 @@ class Setup:
     side: int
 
 
-def setup(engine, dataset="digits", root=None, batch_size=64, lr=1e-3, seed=0):
+def setup(engine, dataset="digits", root=None, batch_size=64, lr=None, seed=0):
     """Seed, data, model, loss, optimizer: the part of the tutorial before the epochs.
 
     ``manual_seed(seed)`` comes first, so both engines draw the model's initial weights
-    and then every epoch's shuffle order from identical random streams.
+    and then every epoch's shuffle order from identical random streams. ``lr=None``
+    means the dataset's default (``LR``).
     """
     torch = engine.torch
     torch.manual_seed(seed)
@@ -192,7 +198,7 @@ def setup(engine, dataset="digits", root=None, batch_size=64, lr=1e-3, seed=0):
     test_dataloader = torch.utils.data.DataLoader(test_data, batch_size=batch_size)
     model = make_model(engine, side=IMAGE_SIDE[dataset])
     loss_fn = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR[dataset] if lr is None else lr)
     return Setup(engine, model, train_dataloader, test_dataloader, loss_fn, optimizer, IMAGE_SIDE[dataset])
 
 
@@ -212,7 +218,7 @@ def main(argv=None):
     parser.add_argument("--dataset", choices=list(IMAGE_SIDE), default="digits")
     parser.add_argument("--root", default="data")
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--lr", type=float, default=1e-1)
+    parser.add_argument("--lr", type=float, default=None, help="SGD learning rate (default: LR[dataset])")
     parser.add_argument("--checkpoint", default="model.pth")
     args = parser.parse_args(argv)
     engine = torch_engine() if args.engine == "torch" else minitorch_engine()

@@ -107,6 +107,11 @@ def _can_grad(a):
     return isinstance(a, np.ndarray) and a.dtype.kind == "f"
 
 
+def same(fn):
+    """Run a scenario ``fn(T)`` with ``T`` = each library and compare everything it returns."""
+    assert_same_result(fn(mt), fn(torch))
+
+
 def both(fn, *args, grad=True):
     """Run ``fn(T, *tensors)`` for torch and for us; arrays in ``args`` become leaf tensors
     (requiring grad when ``grad`` and floating), everything else is passed unchanged.

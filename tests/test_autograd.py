@@ -14,12 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minitorch_compat as mt
-from helpers import assert_close, assert_same_result, check_op, float_arrays, make, shapes
-
-
-def same(fn):
-    """Run the scenario on both libraries and compare everything it returns."""
-    assert_same_result(fn(mt), fn(torch))
+from helpers import assert_close, assert_same_result, check_op, float_arrays, make, same, shapes
 
 
 # ---------------------------------------------------------------------------- leaves and flags

@@ -10,11 +10,7 @@ import torch
 
 import minitorch_compat as mt
 from minitorch_compat.autograd import accumulate_grad
-from helpers import assert_same_result
-
-
-def same(fn):
-    assert_same_result(fn(mt), fn(torch))
+from helpers import assert_same_result, same
 
 
 def test_stealing_is_enabled_on_this_interpreter():

@@ -82,6 +82,10 @@ OPS = {
     "inplace_add": lambda T, x, a, b: (x * 1).add_(a),
     "inplace_mul_scalar": lambda T, x, a, b: (x + 0).mul_(2),
     "cast_roundtrip": lambda T, x, a, b: x.float().double(),
+    "addcmul": lambda T, x, a, b: T.addcmul(x, a, b, value=0.5),
+    "addcdiv": lambda T, x, a, b: T.addcdiv(x, a, b * b + 1),
+    "lerp_scalar": lambda T, x, a, b: T.lerp(x, a, 0.3),
+    "lerp_tensor": lambda T, x, a, b: T.lerp(x, a, b),
 }
 
 

@@ -235,7 +235,6 @@ def test_constant_pad(shape, data):
     check_op(lambda T, x: F(T).pad(x, widths, value=value), x)
 
 
-@pytest.mark.skipif("Intel" in open("/proc/cpuinfo").read(), reason="torch uses MKL bernoulli on Intel CPUs")
 @given(st.integers(0, 2 ** 31), st.sampled_from([0.2, 0.5, 0.9]), dtypes)
 def test_dropout_masks_bit_exact(seed, p, dt):
     x = np.random.default_rng(seed % 1000).standard_normal((3, 4, 5, 2)).astype(dt) + 2

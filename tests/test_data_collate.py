@@ -129,6 +129,9 @@ def test_default_convert_matches_torch(batch):
     [2.5, 1],                       # float first: float64
     [True, False],                  # bool
     [True, 2],                      # bool first, int later
+    [1, True],                      # int first, bool later: int64
+    [-2**63, 2**63 - 1],            # plain ints at int64's limits
+    [1, np.int64(2)],               # a NumPy int among Python ints
     [np.float32(1), np.float32(2)],
     [np.int16(1), np.int16(-3)],
     [np.float64(1.5), np.float64(2)],
@@ -166,6 +169,7 @@ def test_default_convert_rules(sample):
 def test_tensor_batches_stack_and_report_shape_mismatch():
     assert_collates_alike([Tensorish(np.zeros(2, np.float32)), Tensorish(np.zeros(3, np.float32))])
     assert_collates_alike([Tensorish(np.ones((2, 2))), Tensorish(np.zeros((2, 2)))])
+    assert_collates_alike([Tensorish(np.ones(2, np.float32)), Tensorish(np.ones(2, np.float64))])  # promotes
 
 
 def test_tensor_batch_with_autograd_goes_through_stack():

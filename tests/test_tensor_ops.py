@@ -878,6 +878,45 @@ def test_inplace_unary(a, lo, hi, fill):
     check_op(lambda T, x: x.clone().fill_(fill), a, grad=False)
 
 
+# In-place methods with their out-of-place twin: on a non-leaf (so the graph records them),
+# the result, the node torch records and the gradient reaching the leaf must all match.
+INPLACE_UNARY = {
+    "pow_": lambda T, z: z.pow_(2),
+    "pow_tensor": lambda T, z: z.pow_(T.full_like(z, 3.0)),
+    "sigmoid_": lambda T, z: z.sigmoid_(),
+    "tanh_": lambda T, z: z.tanh_(),
+    "exp_": lambda T, z: z.exp_(),
+    "log_": lambda T, z: z.abs_().add_(1).log_(),
+    "sqrt_": lambda T, z: z.abs_().sqrt_(),
+    "abs_": lambda T, z: z.abs_(),
+    "neg_": lambda T, z: z.neg_(),
+    "lerp_": lambda T, z: z.lerp_(T.ones_like(z), 0.25),
+    "addcdiv_": lambda T, z: z.addcdiv_(z.detach() + 1, T.full_like(z, 2.0), value=0.5),
+    "addcmul_": lambda T, z: z.addcmul_(z.detach(), T.full_like(z, 2.0), value=-1),
+    "masked_fill_": lambda T, z: z.masked_fill_(z > 0, 0.5),
+    "scatter_add_": lambda T, z: z.scatter_add_(0, T.zeros_like(z, dtype=T.int64), T.ones_like(z)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE_UNARY))
+@given(a=float_arrays(shapes(min_dims=1, max_dims=3), lo=-3, hi=3))
+def test_inplace_method_values_node_and_grad(name, a):
+    def fn(T, x):
+        z = x * 1
+        r = INPLACE_UNARY[name](T, z)
+        assert r is z
+        return z
+    ours, theirs = check_op(fn, a)
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+@given(a=float_arrays(shapes(min_dims=2, max_dims=4)))
+def test_mT_and_reshape_as(a):
+    check_op(lambda T, x: x.mT, a)
+    check_op(lambda T, x: x.reshape_as(x.flatten()), a)
+    check_op(lambda T, x: x.mT.reshape_as(x.mT), a)
+
+
 def test_fill_with_tensor_value_gets_grad():
     check_op(lambda T, x, v: (x * 1).fill_(v) * x, np.arange(4.0), np.array(2.0))
 

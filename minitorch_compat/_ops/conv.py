@@ -41,6 +41,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.function import ArrayFunction
+from .padding import pad as pad_input
 from .pointwise import _operand
 
 
@@ -242,8 +243,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     kernel = w._data.shape[2:]
     pad, extra = _resolve_padding(padding, kernel, dilation, stride)
     if extra is not None and extra != pad:  # asymmetric 'same' padding: pad the input explicitly
-        from .padding import pad as _pad_fn
-        x = _pad_fn(x, (0, extra[1] - pad[1], 0, extra[0] - pad[0]))
+        x = pad_input(x, (0, extra[1] - pad[1], 0, extra[0] - pad[0]))
     h, wd = x._data.shape[2:]
     for size, k, p, d, name in ((h, kernel[0], pad[0], dilation[0], "H"), (wd, kernel[1], pad[1], dilation[1], "W")):
         if size + 2 * p < d * (k - 1) + 1:

@@ -1,10 +1,9 @@
 """Dropout: multiply by a random mask of zeros and ``1 / (1 - p)`` (torch: ``Dropout.cpp``).
 
 The mask comes from the torch-exact generator (``bernoulli_(1 - p)``, then divided by
-``1 - p``), so with the same seed the same elements are dropped as in torch -- on CPUs
-where torch uses its portable bernoulli kernel; torch's Intel MKL builds draw it
-differently (see ``_generator.py``). torch records a plain ``MulBackward0`` with the mask
-as its second, non-differentiable input; so does this node.
+``1 - p``), so with the same seed the same elements are dropped as in torch. torch
+records a plain ``MulBackward0`` with the mask as its second, non-differentiable input;
+so does this node.
 """
 import numpy as np
 

@@ -333,16 +333,87 @@ def _result_np_dtype(a, b):
     return (a if isinstance(a, Tensor) else b)._data.dtype
 
 
-def addcmul(input, tensor1, tensor2, *, value=1):
-    return add(input, mul(mul(tensor1, tensor2), value))
+class Addcmul(ArrayFunction):
+    """``x + value * t1 * t2`` as one node (what optimizers use for running averages)."""
+    _backward_name = "AddcmulBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        return x + value * t1 * t2
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        return g, g * ctx.value * t2, g * ctx.value * t1
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
-    return add(input, mul(div(tensor1, tensor2), value))
+class Addcdiv(ArrayFunction):
+    """``x + value * t1 / t2`` as one node."""
+    _backward_name = "AddcdivBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        return x + value * t1 / t2
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        return g, g * ctx.value / t2, -g * ctx.value * t1 / (t2 * t2)
 
 
-def lerp(input, end, weight):
-    return add(input, mul(sub(end, input), weight))
+class Lerp(ArrayFunction):
+    """``x + weight * (end - x)``, computed as torch does for accuracy near weight = 1:
+    ``end - (end - x) * (1 - weight)`` when ``|weight| >= 0.5``. A number ``weight`` is an
+    attribute (LerpBackward0), a tensor one an input (LerpBackward1)."""
+
+    @staticmethod
+    def forward(ctx, x, end, weight):
+        if isinstance(weight, np.ndarray):
+            ctx._backward_name = "LerpBackward1"
+            ctx.save_for_backward(x, end, weight)
+        else:
+            ctx._backward_name, ctx.weight = "LerpBackward0", weight
+        diff = end - x
+        return np.where(np.abs(weight) < 0.5, x + weight * diff, end - diff * (1 - weight)).astype(diff.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx._backward_name == "LerpBackward0":
+            return g * (1 - ctx.weight), g * ctx.weight
+        x, end, w = ctx.saved_tensors
+        return g * (1 - w), g * w, g * (end - x)
+
+
+def _three(input, tensor1, tensor2):
+    rt = result_type(_operand(input), _operand(tensor1), _operand(tensor2))
+    return _to(_operand(input), rt), _to(_operand(tensor1), rt), _to(_operand(tensor2), rt)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return _out(Addcmul.apply(*_three(input, tensor1, tensor2), value=value), out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    x, t1, t2 = _three(input, tensor1, tensor2)
+    if t1._data.dtype.kind in "iub" and t2._data.dtype.kind in "iub":
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
+    return _out(Addcdiv.apply(x, t1, t2, value=value), out)
+
+
+def lerp(input, end, weight, *, out=None):
+    x, e = promote(input, end)
+    if isinstance(weight, Tensor):
+        return _out(Lerp.apply(x, e, weight), out)
+    return _out(Lerp.apply(x, e, weight=weight), out)
 
 
 # ---- unary math ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import numpy as np
 from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import ArrayFunction
+from . import pointwise
 from .pointwise import _operand
 
 
@@ -169,7 +170,6 @@ class MaxMinDim(ArrayFunction):
 
 
 def _max_min(input, dim, keepdim, is_max, other=None):
-    from . import pointwise
     if isinstance(dim, Tensor):  # torch.max(a, b) is maximum(a, b)
         return (pointwise.maximum if is_max else pointwise.minimum)(input, dim)
     x = _operand(input)

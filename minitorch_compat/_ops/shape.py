@@ -6,11 +6,12 @@ gradient values around: reshape it back, transpose it back, scatter it into zero
 Several torch ops share one Function here (view, reshape, flatten, squeeze... are all
 ``Reshape``); the wrapper passes the node name torch would record as ``name=``.
 """
+import functools
 import math
 
 import numpy as np
 
-from .. import _dtype
+from .. import _checks, _dtype
 from .._tensor import Tensor, _wrap, _wrap_dim, _size_args
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import _state
@@ -267,12 +268,11 @@ class Cat(ArrayFunction):
 
 
 def _same_dtype(tensors):
-    tensors = [_operand(x) for x in tensors]
-    dts = {x._data.dtype for x in tensors}
-    if len(dts) > 1:
-        rt = tensors[0].dtype
-        for x in tensors[1:]:
-            rt = _dtype.promote_types(rt, x.dtype)
+    """The tensors of a cat/stack, cast to their common dtype when they differ, as torch does."""
+    if not all(isinstance(x, Tensor) for x in tensors):
+        _checks.tensor_list(tensors)
+    if len({x._data.dtype for x in tensors}) > 1:
+        rt = functools.reduce(_dtype.promote_types, [x.dtype for x in tensors])
         tensors = [x.to(rt) for x in tensors]
     return tensors
 
@@ -314,15 +314,15 @@ class Stack(ArrayFunction):
 
 
 def stack(tensors, dim=0, *, out=None):
+    """Join tensors of equal shape along a new dimension ``dim``."""
     if len(tensors) == 0:
         raise RuntimeError("stack expects a non-empty TensorList")
     tensors = _same_dtype(tensors)
-    first = tensors[0]._data.shape
-    for i, x in enumerate(tensors[1:], 1):
-        if x._data.shape != first:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first)} at entry 0 and {list(x._data.shape)} at entry {i}")
-    d = _wrap_dim(dim, len(first) + 1)
-    return _out(Stack.apply(*tensors, dim=d), out)
+    d = _wrap_dim(dim, tensors[0]._data.ndim + 1)
+    try:
+        return _out(Stack.apply(*tensors, dim=d), out)
+    except ValueError:  # NumPy refused shapes that differ: torch's message names the first mismatch
+        raise _checks.stack_sizes(tensors) from None
 
 
 class Split(ArrayFunction):

@@ -185,7 +185,6 @@ def _apply_on_tensors(ctx, inputs, options):
 
 
 def _backward_on_tensors(ctx, grads):
-    from .._ops.creation import zeros
     wrapped = []
     for g, meta in zip(grads, ctx._out_meta):
         if g is None and ctx.materialize_grads and meta is not None:
@@ -212,3 +211,4 @@ class once_differentiable:  # noqa: N801 - torch's name
 # Tensor's module imports this one (its methods call ops built on Function): import last.
 from .._tensor import Tensor, _wrap  # noqa: E402
 from .. import _checks, _numpy_errors  # noqa: E402
+from .._ops.creation import zeros  # noqa: E402

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
@@ -123,7 +124,6 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def _fill_like(tensor, out, kind, p1, p2, generator):
-    from .._tensor import _wrap
     t = _wrap(out)
     (t.normal_ if kind == "normal" else t.uniform_)(p1, p2, generator=generator)
 

@@ -14,6 +14,7 @@ torch's storage sharing.
 (``self.running_mean = nn.Buffer(torch.zeros(3))``). As in torch, ``Buffer(t)`` returns a
 plain tensor carrying a flag; ``isinstance(x, Buffer)`` checks that flag.
 """
+from .._ops.creation import empty
 from .._tensor import Tensor, _wrap
 
 __all__ = ["Parameter", "Buffer"]
@@ -29,7 +30,6 @@ class Parameter(Tensor):
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
-            from .._ops.creation import empty
             data = empty(0)
         self = object.__new__(cls)
         self._data = data._data
@@ -66,7 +66,6 @@ class Buffer(metaclass=_BufferMeta):
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
-            from .._ops.creation import empty
             data = empty(0)
         t = _wrap(data._data)  # detached, like torch's data.detach()
         t.persistent = persistent

@@ -1,42 +1,30 @@
 """``torch.optim.Adam`` (and, with ``decoupled_weight_decay=True``, AdamW).
 
-For each parameter ``p`` with gradient ``g``, at step ``t`` (torch's documented algorithm)::
+For each parameter ``p`` with gradient ``g``, at step ``t`` (torch's ``_single_tensor_adam``)::
 
     g = -g                                      if maximize
+    t = t + 1
     p = p * (1 - lr * weight_decay)             if decoupled (AdamW)
     g = g + weight_decay * p                    elif weight_decay != 0 (Adam's L2)
     m = lerp(m, g, 1 - beta1)                   # m + (1 - beta1) (g - m)
     v = beta2 * v + (1 - beta2) * g * g
     v_max = max(v_max, v)                       if amsgrad (then used instead of v)
-    p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    denom = sqrt(v) / sqrt(1 - beta2^t) + eps
+    p = p - lr / (1 - beta1^t) * m / denom
 
-State per parameter, as in torch: ``step`` (a float32 0-d tensor), ``exp_avg`` (m),
-``exp_avg_sq`` (v) and, with amsgrad, ``max_exp_avg_sq``. We compute on the NumPy arrays
-in place in the parameter's dtype, with the same operation order as torch's single-tensor
-CPU path; complex parameters are updated through a real view, as torch does. Where torch's
-kernels fuse a multiply-add (``lerp_``, ``addcmul_``) into one rounding, NumPy rounds twice:
-single elements may differ by an ulp (~1e-7 relative in float32), never systematically.
+State per parameter, as in torch: ``step`` (a 0-d tensor in the scalar dtype),
+``exp_avg`` (m), ``exp_avg_sq`` (v) and, with amsgrad, ``max_exp_avg_sq``. ``_update``
+is those lines on the NumPy arrays in place, rounded as ``_pointwise.py`` documents;
+complex parameters are updated through a real view, as torch does.
 """
 import numpy as np
 
-from .._dtype import float32
-from .._tensor import Tensor, _wrap
-from .optimizer import Optimizer, _run_closure, _to_scalar
+from .._tensor import Tensor
+from . import _pointwise as P
+from ._checks import _check_betas, _check_fused, _check_nonnegative, _check_tensor_betas
+from .optimizer import Optimizer, _real, _scalar, _to_scalar, _zeros_like
 
 __all__ = ["Adam"]
-
-
-def _lerp_(a, b, w):
-    """``a = lerp(a, b, w)`` in place, with torch's two formulas (exact at both ends)."""
-    w = a.dtype.type(w)
-    if w < 0.5:
-        a += (b - a) * w
-    else:
-        np.subtract(b, (b - a) * (a.dtype.type(1) - w), out=a)
-
-
-def _real(a):
-    return a.view(a.real.dtype) if a.dtype.kind == "c" else a
 
 
 class Adam(Optimizer):
@@ -52,91 +40,78 @@ class Adam(Optimizer):
         maximize: maximize the objective. Default: False.
         decoupled_weight_decay: shrink parameters directly (AdamW) instead of adding
             ``weight_decay * p`` to the gradient. Default: False.
+        foreach, capturable, differentiable, fused: as torch's (see ``optimizer.py``: the single-tensor
+            algorithm runs; ``capturable``/``differentiable`` raise torch's CPU errors).
     """
+
+    _group_defaults = {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                       "differentiable": False, "fused": None, "decoupled_weight_decay": False}
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
-                or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
-            raise ValueError("betas must be either both floats or both Tensors")
-        betas = tuple(b.squeeze() if isinstance(b, Tensor) and b.dim() != 0 else b for b in betas)
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+        _check_nonnegative(lr=lr, eps=eps)
+        _check_betas(betas)
+        _check_nonnegative(weight_decay=weight_decay)
+        betas = _check_tensor_betas(betas, foreach, capturable)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable, "fused": fused,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-            group.setdefault("decoupled_weight_decay", False)
+    def _init_state(self, p, group):
+        state = {"step": _scalar(0.0), "exp_avg": _zeros_like(p), "exp_avg_sq": _zeros_like(p)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = _zeros_like(p)
+        return state
 
-    def step(self, closure=None):
-        """One Adam update of every parameter that has a gradient."""
-        loss = _run_closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, weight_decay, amsgrad = group["eps"], group["weight_decay"], group["amsgrad"]
-            maximize, decoupled = group["maximize"], group["decoupled_weight_decay"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _wrap(np.array(0.0, dtype=float32._np))
-                    state["exp_avg"] = _wrap(np.zeros_like(p._data))
-                    state["exp_avg_sq"] = _wrap(np.zeros_like(p._data))
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _wrap(np.zeros_like(p._data))
-                param, grad = _real(p._data), _real(p._grad._data)
-                exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
-                f = param.dtype.type
-                if maximize:
-                    grad = -grad
-                state["step"]._data += 1
-                if weight_decay != 0:
-                    if decoupled:
-                        param *= f(1 - lr * weight_decay)
-                    else:
-                        grad = grad + param * f(weight_decay)
-                _lerp_(exp_avg, grad, 1 - beta1)
-                exp_avg_sq *= f(beta2)
-                exp_avg_sq += grad * f(1 - beta2) * grad  # addcmul: value * g * g
-                step = state["step"]._data.item()
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                step_size = lr / bias_correction1
-                bias_correction2_sqrt = bias_correction2 ** 0.5
-                if amsgrad:
-                    max_sq = _real(state["max_exp_avg_sq"]._data)
-                    np.maximum(max_sq, exp_avg_sq, out=max_sq)
-                    denom = np.sqrt(max_sq)
-                else:
-                    denom = np.sqrt(exp_avg_sq)
-                denom /= f(bias_correction2_sqrt)
-                denom += f(eps)
-                update = np.divide(exp_avg, denom, out=denom)
-                update *= f(step_size)
-                param -= update
-                p._version += 1
-        return loss
+    def _update(self, p, grad, group):
+        state = self._state(p, group)
+        lr, eps = _to_scalar(group["lr"]), group["eps"]
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        if group["maximize"]:
+            grad = -grad
+        state["step"]._data += 1
+        grad = _decay_weights(p._data, grad, lr, group)
+        param, grad = _real(p._data), _real(grad)
+        exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
+        f = param.dtype.type
+        _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
+        step = state["step"].item()
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        step_size = lr / bias_correction1
+        bias_correction2_sqrt = bias_correction2 ** 0.5
+        if group["amsgrad"]:
+            max_exp_avg_sq = _real(state["max_exp_avg_sq"]._data)
+            np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+            denom = np.sqrt(max_exp_avg_sq)
+        else:
+            denom = np.sqrt(exp_avg_sq)
+        denom /= f(bias_correction2_sqrt)
+        denom += f(eps)
+        P.addcdiv_(param, exp_avg, denom, -step_size)
+
+
+def _decay_weights(param, grad, lr, group):
+    """``p = p * (1 - lr * weight_decay)`` (decoupled, AdamW) or ``g = g + weight_decay * p``
+    (L2, Adam); returns ``g``. Shared by Adam, NAdam and RAdam."""
+    weight_decay = group["weight_decay"]
+    if weight_decay != 0:
+        if group["decoupled_weight_decay"]:
+            param *= param.real.dtype.type(1 - lr * weight_decay)
+        else:
+            grad = P.added(grad, param, weight_decay)
+    return grad
+
+
+def _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2):
+    """``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g``: Adam's two
+    running averages, as torch writes them (``lerp_``, ``mul_``, ``addcmul_``)."""
+    P.lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq *= exp_avg_sq.dtype.type(beta2)
+    P.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)

@@ -38,6 +38,8 @@ import sys
 import warnings
 from typing import Generic, TypeVar
 
+import minitorch_compat as torch
+
 from . import _utils
 from ._utils.collate import default_collate, default_convert
 from ._utils.fetch import _DatasetKind
@@ -48,12 +50,6 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 __all__ = ["DataLoader", "get_worker_info", "default_collate", "default_convert"]
 
 _T_co = TypeVar("_T_co", covariant=True)
-
-
-def _torch():
-    import minitorch_compat as torch
-
-    return torch
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -285,7 +281,6 @@ class _BaseDataLoaderIter:
     """State shared by both iterators; draws ``base_seed`` for this epoch."""
 
     def __init__(self, loader):
-        torch = _torch()
         self._dataset = loader.dataset
         self._dataset_kind = loader._dataset_kind
         self._IterableDataset_len_called = loader._IterableDataset_len_called
@@ -326,16 +321,20 @@ class _BaseDataLoaderIter:
     def __next__(self):
         data = self._next_data()
         self._num_yielded += 1
-        if (self._dataset_kind == _DatasetKind.Iterable and self._IterableDataset_len_called is not None
-                and self._num_yielded > self._IterableDataset_len_called):
+        if self._IterableDataset_len_called is not None:  # set only by len() of an IterableDataset's loader
+            self._check_iterable_length()
+        return data
+
+    def _check_iterable_length(self):
+        """torch's warning when an IterableDataset yields more batches than ``len(loader)`` said."""
+        if self._num_yielded > self._IterableDataset_len_called:
             msg = (f"Length of IterableDataset {self._dataset} was reported to be {self._IterableDataset_len_called}"
                    f"(when accessing len(dataloader)), but {self._num_yielded} samples have been fetched. ")
             if self._num_workers > 0:
                 msg += ("For multiprocessing data-loading, this could be caused by not properly configuring the "
                         "IterableDataset replica at each worker. Please see "
                         "https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.")
-            warnings.warn(msg, stacklevel=2)
-        return data
+            warnings.warn(msg, stacklevel=3)
 
     def __len__(self):
         return len(self._index_sampler)
@@ -526,7 +525,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             data.reraise()
         return data
 
-    def _mark_worker_as_unavailable(self, worker_id, shutdown=False):
+    def _mark_worker_as_unavailable(self, worker_id):
         # Ask the worker to exit; it may still have results in the queue, which the
         # bookkeeping in _next_data accounts for.
         self._index_queues[worker_id].put(None)
@@ -545,7 +544,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             self._workers_done_event.set()
             for worker_id in range(len(self._workers)):
                 if self._persistent_workers or status[worker_id]:
-                    self._mark_worker_as_unavailable(worker_id, shutdown=True)
+                    self._mark_worker_as_unavailable(worker_id)
             for w in self._workers:
                 w.join(timeout=_utils.MP_STATUS_CHECK_INTERVAL)
             for q in self._index_queues:

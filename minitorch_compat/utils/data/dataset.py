@@ -24,7 +24,11 @@ import warnings
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
+import minitorch_compat as torch
+from minitorch_compat._tensor import _wrap
+
 from ._utils import arrays
+from ._utils.collate import default_collate
 
 __all__ = [
     "Dataset",
@@ -118,7 +122,7 @@ class TensorDataset(Dataset):
             return [self[i] for i in indices]
         # Rows of each gathered column, as tensors; ``arr[i, ...]`` keeps 0-d rows as
         # arrays (iterating a 1-D array would give NumPy scalars instead).
-        per_tensor = [[arrays.wrap(col[i, ...]) for i in range(len(col))] for col in columns]
+        per_tensor = [[_wrap(col[i, ...]) for i in range(len(col))] for col in columns]
         return list(zip(*per_tensor))
 
     def _collated_getitems(self, indices):
@@ -128,7 +132,7 @@ class TensorDataset(Dataset):
         if columns is None:
             return NotImplemented
         # default_collate turns a list of tuples into a *list* of stacked tensors.
-        return [arrays.wrap(col) for col in columns]
+        return [_wrap(col) for col in columns]
 
 
 class StackDataset(Dataset):
@@ -187,8 +191,6 @@ class StackDataset(Dataset):
             return NotImplemented
         if len(indices) == 0:
             return NotImplemented
-        from ._utils.collate import default_collate
-
         out = {}
         for key, d in self._named_parts():
             hook = getattr(d, "_collated_getitems", None)
@@ -315,8 +317,6 @@ def random_split(dataset, lengths, generator=None):
     torch's. ``generator=None`` means the global default generator (torch spells that
     default as ``default_generator``; the effect is the same).
     """
-    import minitorch_compat as torch
-
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         sizes = []
         for i, frac in enumerate(lengths):

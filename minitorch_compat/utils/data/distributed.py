@@ -12,6 +12,8 @@ raises when its distributed package is unavailable.
 """
 import math
 
+import minitorch_compat as torch
+
 from .sampler import Sampler
 
 __all__ = ["DistributedSampler"]
@@ -52,8 +54,6 @@ class DistributedSampler(Sampler):
     def __iter__(self):
         n = len(self.dataset)
         if self.shuffle:
-            import minitorch_compat as torch
-
             g = torch.Generator()
             g.manual_seed(self.seed + self.epoch)
             keys = torch.randperm(n, generator=g).tolist()

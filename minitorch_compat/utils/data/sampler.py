@@ -16,6 +16,8 @@ Each class stays a few lines of plain Python, like torch's.
 import itertools
 from typing import Generic, TypeVar
 
+import minitorch_compat as torch
+
 __all__ = [
     "BatchSampler",
     "RandomSampler",
@@ -26,12 +28,6 @@ __all__ = [
 ]
 
 _T_co = TypeVar("_T_co", covariant=True)
-
-
-def _torch():
-    import minitorch_compat as torch
-
-    return torch
 
 
 class Sampler(Generic[_T_co]):
@@ -87,7 +83,6 @@ class RandomSampler(Sampler[int]):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        torch = _torch()
         n = len(self.data_source)
         generator = self.generator
         if generator is None:
@@ -95,15 +90,19 @@ class RandomSampler(Sampler[int]):
             generator = torch.Generator()
             generator.manual_seed(seed)
         if self.replacement:
-            for _ in range(self.num_samples // 32):
-                yield from torch.randint(high=n, size=(32,), dtype=torch.int64, generator=generator).tolist()
-            yield from torch.randint(high=n, size=(self.num_samples % 32,), dtype=torch.int64,
-                                     generator=generator).tolist()
+            yield from self._draws_with_replacement(n, generator)
         else:
             for _ in range(self.num_samples // n):
                 yield from torch.randperm(n, generator=generator).tolist()
             # torch draws this last permutation even when nothing of it is used.
             yield from torch.randperm(n, generator=generator).tolist()[:self.num_samples % n]
+
+    def _draws_with_replacement(self, n, generator):
+        # In chunks of 32, as torch draws them: the chunking changes which numbers come out.
+        for _ in range(self.num_samples // 32):
+            yield from torch.randint(high=n, size=(32,), dtype=torch.int64, generator=generator).tolist()
+        yield from torch.randint(high=n, size=(self.num_samples % 32,), dtype=torch.int64,
+                                 generator=generator).tolist()
 
     def __len__(self):
         return self.num_samples
@@ -118,7 +117,7 @@ class SubsetRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self):
-        for i in _torch().randperm(len(self.indices), generator=self.generator).tolist():
+        for i in torch.randperm(len(self.indices), generator=self.generator).tolist():
             yield self.indices[i]
 
     def __len__(self):
@@ -136,7 +135,6 @@ class WeightedRandomSampler(Sampler[int]):
         if not isinstance(replacement, bool):
             raise ValueError(
                 f"replacement should be a boolean value, but got replacement={replacement}")
-        torch = _torch()
         weights_tensor = torch.as_tensor(weights, dtype=torch.float64)
         if len(weights_tensor.shape) != 1:
             raise ValueError("weights should be a 1d sequence but given "
@@ -147,8 +145,7 @@ class WeightedRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self):
-        drawn = _torch().multinomial(self.weights, self.num_samples, self.replacement,
-                                     generator=self.generator)
+        drawn = torch.multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator)
         yield from drawn.tolist()
 
     def __len__(self):
@@ -175,13 +172,13 @@ class BatchSampler(Sampler[list]):
         self.drop_last = drop_last
 
     def __iter__(self):
-        keys = iter(self.sampler)
+        sampler_iter = iter(self.sampler)
         if self.drop_last:
             # zip over batch_size references to one iterator yields only full batches.
-            for batch in zip(*([keys] * self.batch_size)):
+            for batch in zip(*([sampler_iter] * self.batch_size)):
                 yield list(batch)
         else:
-            while batch := list(itertools.islice(keys, self.batch_size)):
+            while batch := list(itertools.islice(sampler_iter, self.batch_size)):
                 yield batch
 
     def __len__(self):

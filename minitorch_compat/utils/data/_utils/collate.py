@@ -22,9 +22,12 @@ containers are handled by ``collate`` itself, which recurses. ``collate(batch,
 collate_fn_map=...)`` is the public extension point: an exact type match wins, then the
 first key the element is an ``isinstance`` of, in insertion order.
 
-How we do it: the per-type functions stack NumPy arrays in one ``np.stack`` call when
-that is indistinguishable from torch's route (plain tensors or arrays of one dtype and
-shape); otherwise they go through the public ``stack``/``tensor``/``as_tensor``.
+Reading order: ``default_collate`` -> ``collate`` -> one ``collate_*_fn`` per leaf type.
+Each of those is torch's one public call (``torch.stack``, ``torch.tensor``,
+``torch.as_tensor``), with two shortcuts that give the same result: a batch of plain
+Python ints becomes one int64 NumPy array without torch.tensor's general inference, and
+a batch of NumPy arrays of one dtype and shape is stacked by a single ``np.stack``
+(``_stack_same_arrays``) instead of being turned into tensors one by one.
 """
 import collections.abc
 import copy
@@ -32,7 +35,8 @@ import re
 
 import numpy as np
 
-from . import arrays
+import minitorch_compat as torch
+from minitorch_compat._tensor import _wrap
 
 __all__ = ["collate", "default_collate", "default_convert", "default_collate_fn_map"]
 
@@ -41,12 +45,6 @@ np_str_obj_array_pattern = re.compile(r"[SaUO]")
 default_collate_err_msg_format = (
     "default_collate: batch must contain tensors, numpy arrays, numbers, "
     "dicts or lists; found {}")
-
-
-def _torch():
-    import minitorch_compat as torch
-
-    return torch
 
 
 def _rebuild_mapping(elem, items):
@@ -82,7 +80,6 @@ def default_convert(data):
     a list, a namedtuple keeps its type); Python numbers and strings stay as they are.
     Used per sample when the DataLoader runs with ``batch_size=None``.
     """
-    torch = _torch()
     data_type = type(data)
     if isinstance(data, torch.Tensor):
         return data
@@ -114,45 +111,29 @@ def collate(batch, *, collate_fn_map=None):
     if collate_fn_map is not None:
         if elem_type in collate_fn_map:
             return collate_fn_map[elem_type](batch, collate_fn_map=collate_fn_map)
-        for key in collate_fn_map:
-            if isinstance(elem, key):
-                return collate_fn_map[key](batch, collate_fn_map=collate_fn_map)
+        for collate_type in collate_fn_map:
+            if isinstance(elem, collate_type):
+                return collate_fn_map[collate_type](batch, collate_fn_map=collate_fn_map)
 
     if isinstance(elem, collections.abc.Mapping):
         return _rebuild_mapping(
             elem, {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return elem_type(*(collate(field, collate_fn_map=collate_fn_map) for field in zip(*batch)))
+        return elem_type(*(collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
-        size = len(elem)
-        if any(len(sample) != size for sample in batch):
+        if any(len(sample) != len(elem) for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        columns = [collate(column, collate_fn_map=collate_fn_map) for column in zip(*batch)]
+        columns = [collate(samples, collate_fn_map=collate_fn_map) for samples in zip(*batch)]
         if isinstance(elem, tuple):
             return columns  # torch returns tuples of samples as a list of batches
         return _rebuild_sequence(elem, columns)
     raise TypeError(default_collate_err_msg_format.format(elem_type))
 
 
-def _stack_arrays(arrays_):
-    """``np.stack`` of same-shape, same-dtype arrays, as a tensor."""
-    return arrays.wrap(np.stack(arrays_))
-
-
 def collate_tensor_fn(batch, *, collate_fn_map=None):
-    """Stack tensors along a new dimension 0 (``torch.stack(batch, 0)``)."""
-    elem = batch[0]
-    shape = elem.shape
-    for i, t in enumerate(batch):
-        if getattr(t, "shape", shape) != shape:
-            raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 "
-                f"and {list(t.shape)} at entry {i}")
-    dtype = elem.dtype
-    if all(arrays.is_plain(t) and t.dtype is dtype for t in batch):
-        return _stack_arrays([t._data for t in batch])
-    # Autograd, subclasses or mixed dtypes: the public stack knows those rules.
-    return _torch().stack(batch, 0)
+    """Stack tensors along a new dimension 0. (torch's version also refuses nested and
+    sparse tensors and, inside a worker, stacks into shared memory: we have neither.)"""
+    return torch.stack(batch, 0)
 
 
 def collate_numpy_array_fn(batch, *, collate_fn_map=None):
@@ -161,47 +142,45 @@ def collate_numpy_array_fn(batch, *, collate_fn_map=None):
     elem = batch[0]
     if np_str_obj_array_pattern.search(elem.dtype.str) is not None:
         raise TypeError(default_collate_err_msg_format.format(elem.dtype))
-    torch = _torch()
-    tensors_go_to_default = collate_fn_map is not None and collate_fn_map.get(torch.Tensor) is collate_tensor_fn
-    if tensors_go_to_default and all(
-            type(a) in (np.ndarray, np.memmap) and a.dtype == elem.dtype and a.shape == elem.shape
-            for a in batch) and elem.dtype.isnative:
-        torch.as_tensor(elem)  # refuses dtypes torch has no tensor type for, with its message
-        return _stack_arrays(batch)
+    stacked = _stack_same_arrays(batch, collate_fn_map)
+    if stacked is not None:
+        return stacked
     return collate([torch.as_tensor(b) for b in batch], collate_fn_map=collate_fn_map)
 
 
-def _same_type_array(batch, np_dtype=None):
-    """``np.array(batch)`` as a tensor when every element has exactly ``batch[0]``'s type
-    (the common case, where NumPy's conversion is torch's), else None."""
-    first = type(batch[0])
-    if not all(type(b) is first for b in batch):
+def _stack_same_arrays(batch, collate_fn_map):
+    """Speed: the batch as one ``np.stack``, or None unless that is exactly what torch's
+    route gives: plain arrays of one native dtype and one shape, whose tensors would be
+    collated by ``collate_tensor_fn`` (not by a function a user put in the map)."""
+    elem = batch[0]
+    if collate_fn_map is None or collate_fn_map.get(torch.Tensor) is not collate_tensor_fn:
         return None
-    try:
-        return arrays.wrap(np.array(batch, dtype=np_dtype))
-    except OverflowError:  # an int beyond int64: let the public route raise torch's error
+    if not elem.dtype.isnative or not all(
+            type(a) in (np.ndarray, np.memmap) and a.dtype == elem.dtype and a.shape == elem.shape
+            for a in batch):
         return None
+    torch.as_tensor(elem)  # refuses dtypes torch has no tensor type for, with its message
+    return _wrap(np.stack(batch))
 
 
 def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
     """NumPy scalars keep their dtype: ``as_tensor(batch)``."""
-    out = _same_type_array(batch)
-    return out if out is not None else _torch().as_tensor(batch)
+    return torch.as_tensor(batch)
 
 
 def collate_float_fn(batch, *, collate_fn_map=None):
     """Python floats become a float64 tensor (not the default float32)."""
-    out = _same_type_array(batch, np.float64)
-    if out is not None:
-        return out
-    torch = _torch()
     return torch.tensor(batch, dtype=torch.float64)
 
 
 def collate_int_fn(batch, *, collate_fn_map=None):
-    """Python ints become int64, bools become bool: ``torch.tensor(batch)``."""
-    out = _same_type_array(batch, np.bool_ if type(batch[0]) is bool else np.int64)
-    return out if out is not None else _torch().tensor(batch)
+    """Python ints become int64, bools become bool: ``torch.tensor(batch)``. Plain ints
+    (the usual labels) skip its general inference: their NumPy array is that int64."""
+    if all(type(b) is int for b in batch):
+        array = np.array(batch)
+        if array.dtype == np.int64:
+            return _wrap(array)
+    return torch.tensor(batch)
 
 
 def collate_str_fn(batch, *, collate_fn_map=None):
@@ -209,21 +188,15 @@ def collate_str_fn(batch, *, collate_fn_map=None):
     return batch
 
 
-def _build_default_map():
-    from minitorch_compat._tensor import Tensor
-
-    return {
-        Tensor: collate_tensor_fn,
-        np.ndarray: collate_numpy_array_fn,  # np.memmap too, as a subclass
-        (np.bool_, np.number, np.object_): collate_numpy_scalar_fn,  # not string scalars
-        float: collate_float_fn,
-        int: collate_int_fn,
-        str: collate_str_fn,
-        bytes: collate_str_fn,
-    }
-
-
-default_collate_fn_map = _build_default_map()
+default_collate_fn_map = {
+    torch.Tensor: collate_tensor_fn,
+    np.ndarray: collate_numpy_array_fn,  # np.memmap too, as a subclass
+    (np.bool_, np.number, np.object_): collate_numpy_scalar_fn,  # not string scalars
+    float: collate_float_fn,
+    int: collate_int_fn,
+    str: collate_str_fn,
+    bytes: collate_str_fn,
+}
 _PRISTINE_DEFAULT_MAP = dict(default_collate_fn_map)
 
 
@@ -234,13 +207,10 @@ def _default_map_untouched():
 
 
 def default_collate(batch):
-    """Collate a list of samples into a batch by torch's default rules (see the module
-    docstring): tensors and arrays are stacked on a new first dimension, numbers become
-    tensors, containers are collated field by field.
+    """Collate a list of samples into a batch by torch's default rules (the table in the
+    module docstring): ``collate`` with ``default_collate_fn_map``.
 
-    Example::
-
-        >>> default_collate([(0, 1.5), (2, 3.5)])
-        [tensor([0, 2]), tensor([1.5000, 3.5000], dtype=torch.float64)]
+    Example: ``default_collate([(0, 1.5), (2, 3.5)])`` is
+    ``[tensor([0, 2]), tensor([1.5000, 3.5000], dtype=torch.float64)]``.
     """
     return collate(batch, collate_fn_map=default_collate_fn_map)

@@ -2,14 +2,17 @@
 
 The same fetcher runs in the main process (``num_workers=0``) and inside each worker.
 
-* Map-style: auto-batching reads the batch's keys with ``__getitems__`` when the
-  dataset has one, else ``__getitem__`` per key, then calls ``collate_fn``. When the
-  loader collates with an unmodified ``default_collate`` and the dataset offers the
-  private ``_collated_getitems`` hook (TensorDataset, and Subset/StackDataset over it),
-  the hook returns the finished batch directly: one NumPy gather instead of
-  ``batch_size`` reads and a stack. The result is the same batch either way.
-* Iterable-style: pulls up to ``batch_size`` samples from the dataset's iterator; a
-  short final batch is kept unless ``drop_last``; StopIteration ends the stream.
+* Map-style (``_MapDatasetFetcher``, torch's): with auto-batching, read the batch's keys
+  with ``__getitems__`` when the dataset has one, else ``__getitem__`` per key, then call
+  ``collate_fn`` on the list of samples.
+* Iterable-style: pull up to ``batch_size`` samples from the dataset's iterator; a short
+  final batch is kept unless ``drop_last``; StopIteration ends the stream.
+
+Where we differ on purpose, for speed: a dataset offering the private
+``_collated_getitems`` hook (TensorDataset, and Subset/StackDataset over one) gets
+``_CollatedMapDatasetFetcher`` when the loader collates with ``default_collate``. The
+hook returns the finished batch in one NumPy gather per tensor, so neither
+``__getitem__`` nor ``default_collate`` runs; the batch is the same either way.
 """
 from . import collate as _collate
 
@@ -34,38 +37,43 @@ class _IterableDatasetFetcher(_BaseDatasetFetcher):
     def fetch(self, possibly_batched_index):
         if self.ended:
             raise StopIteration
-        if not self.auto_collation:
-            return self.collate_fn(next(self.dataset_iter))
-        data = []
-        for _ in possibly_batched_index:  # one slot per sample of the batch
-            try:
-                data.append(next(self.dataset_iter))
-            except StopIteration:
-                self.ended = True
-                break
-        if not data or (self.drop_last and len(data) < len(possibly_batched_index)):
-            raise StopIteration
+        if self.auto_collation:
+            data = []
+            for _ in possibly_batched_index:  # one slot per sample of the batch
+                try:
+                    data.append(next(self.dataset_iter))
+                except StopIteration:
+                    self.ended = True
+                    break
+            if not data or (self.drop_last and len(data) < len(possibly_batched_index)):
+                raise StopIteration
+        else:
+            data = next(self.dataset_iter)
         return self.collate_fn(data)
 
 
 class _MapDatasetFetcher(_BaseDatasetFetcher):
-    def __init__(self, dataset, auto_collation, collate_fn, drop_last):
-        super().__init__(dataset, auto_collation, collate_fn, drop_last)
-        hook = getattr(dataset, "_collated_getitems", None)
-        self._collated = hook if auto_collation and collate_fn is _collate.default_collate else None
+    def fetch(self, possibly_batched_index):
+        if self.auto_collation:
+            if hasattr(self.dataset, "__getitems__") and self.dataset.__getitems__:
+                data = self.dataset.__getitems__(possibly_batched_index)
+            else:
+                data = [self.dataset[idx] for idx in possibly_batched_index]
+        else:
+            data = self.dataset[possibly_batched_index]
+        return self.collate_fn(data)
+
+
+class _CollatedMapDatasetFetcher(_MapDatasetFetcher):
+    """Asks the dataset for the finished batch; falls back to the plain fetch when the
+    hook declines (``NotImplemented``) or ``default_collate_fn_map`` was edited."""
 
     def fetch(self, possibly_batched_index):
-        if not self.auto_collation:
-            return self.collate_fn(self.dataset[possibly_batched_index])
-        if self._collated is not None and _collate._default_map_untouched():
-            batch = self._collated(possibly_batched_index)
+        if _collate._default_map_untouched():
+            batch = self.dataset._collated_getitems(possibly_batched_index)
             if batch is not NotImplemented:
                 return batch
-        if hasattr(self.dataset, "__getitems__") and self.dataset.__getitems__:
-            data = self.dataset.__getitems__(possibly_batched_index)
-        else:
-            data = [self.dataset[i] for i in possibly_batched_index]
-        return self.collate_fn(data)
+        return super().fetch(possibly_batched_index)
 
 
 class _DatasetKind:
@@ -76,5 +84,10 @@ class _DatasetKind:
 
     @staticmethod
     def create_fetcher(kind, dataset, auto_collation, collate_fn, drop_last):
-        fetcher = _MapDatasetFetcher if kind == _DatasetKind.Map else _IterableDatasetFetcher
+        if kind == _DatasetKind.Iterable:
+            fetcher = _IterableDatasetFetcher
+        elif auto_collation and collate_fn is _collate.default_collate and hasattr(dataset, "_collated_getitems"):
+            fetcher = _CollatedMapDatasetFetcher
+        else:
+            fetcher = _MapDatasetFetcher
         return fetcher(dataset, auto_collation, collate_fn, drop_last)

@@ -32,8 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import minitorch_compat as torch
+
 from . import MP_STATUS_CHECK_INTERVAL
 from .exception_wrapper import ExceptionWrapper
+from .fetch import _DatasetKind
 
 __all__ = ["WorkerInfo", "get_worker_info"]
 
@@ -117,10 +120,6 @@ def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, aut
                  collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers, persistent_workers):
     """Body of worker process ``worker_id``: seed, run ``init_fn``, serve batches."""
     global _worker_info, _worker_id
-    import minitorch_compat as torch
-
-    from .fetch import _DatasetKind
-
     _worker_id = worker_id
     try:
         seed = base_seed + worker_id
