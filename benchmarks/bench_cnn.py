@@ -16,9 +16,10 @@ convolution is memory traffic that torch's oneDNN kernels avoid: the im2col copy
 (~8 ms), col2im (~10 ms) and layout transposes. Max-pooling (~11 ms fwd+bwd), ReLU,
 linear and the loss are small and no slower than torch's.
 
-ResNet-18 (batch 8, 3x64x64, one thread, ~1.1 s per step against torch's ~0.77 s): the
-20 convolutions are almost all of it -- their forward, input-gradient and weight-gradient
-GEMMs, the im2col copies and the col2im adds; BatchNorm is ~10%, the rest small.
+ResNet-18 (batch 8, 3x64x64; one thread, busy 2-core machine: ~0.53 s per step against
+torch's ~0.36 s, ratio ~1.5): the 20 convolutions are almost all of it -- their forward,
+input-gradient and weight-gradient GEMMs, the im2col copies and the col2im adds;
+BatchNorm is ~10%, the rest small.
 
 Noisy machines: NumPy's OpenBLAS threads wait for each other at every GEMM; when other
 processes occupy the cores, a 2-thread GEMM can stall for whole scheduler time slices
