@@ -1,5 +1,6 @@
-"""CNN speed, ours vs torch in one process: a full MNIST-sized training step and a
-Conv2d forward+backward alone.
+"""CNN speed, ours vs torch in one process: a full MNIST-sized training step, a
+Conv2d forward+backward alone, and torchvision's ResNet-18 forward+backward (batch 8 of
+3x64x64, train mode, cross-entropy; both engines hold torch's weights).
 
 Run: ``python -m benchmarks.bench_cnn`` (``--quick`` for a smoke run, ``--profile`` to
 print where our training step spends its time).
@@ -14,6 +15,11 @@ together they take about as long as torch's whole fwd+bwd of that layer; the res
 convolution is memory traffic that torch's oneDNN kernels avoid: the im2col copy
 (~8 ms), col2im (~10 ms) and layout transposes. Max-pooling (~11 ms fwd+bwd), ReLU,
 linear and the loss are small and no slower than torch's.
+
+ResNet-18 (batch 8, 3x64x64; one thread, busy 2-core machine: ~0.53 s per step against
+torch's ~0.36 s, ratio ~1.5): the 20 convolutions are almost all of it -- their forward,
+input-gradient and weight-gradient GEMMs, the im2col copies and the col2im adds;
+BatchNorm is ~10%, the rest small.
 
 Noisy machines: NumPy's OpenBLAS threads wait for each other at every GEMM; when other
 processes occupy the cores, a 2-thread GEMM can stall for whole scheduler time slices
@@ -69,6 +75,21 @@ def conv_fwd_bwd(T, batch=64):
     return step
 
 
+def resnet18_fwd_bwd(T, V, sd, batch=8, size=64):
+    """torchvision's resnet18 (ours: ``minitorch_compat.vision``), one forward+backward."""
+    model = V.models.resnet18()
+    model.load_state_dict({k: T.from_numpy(v.numpy().copy()) for k, v in sd.items()})
+    rng = np.random.default_rng(0)
+    X = T.from_numpy(rng.standard_normal((batch, 3, size, size)).astype(np.float32))
+    y = T.from_numpy(rng.integers(0, 1000, batch))
+    loss_fn = T.nn.CrossEntropyLoss()
+
+    def step():
+        model.zero_grad()
+        loss_fn(model(X), y).backward()
+    return step
+
+
 def profile(sd):
     import cProfile
     import pstats
@@ -104,7 +125,22 @@ def run(quick=False, tiny=False):
     rows.append(Row(f"CNN train step (MNIST net, batch {batch})", tt, to, 1.5, cuda=t_cuda, group="cnn"))
     tt, to = compare(conv_fwd_bwd(torch, batch), conv_fwd_bwd(minitorch_compat, batch), number=n, repeats=reps)
     rows.append(Row(f"Conv2d 32->64 3x3 on 26x26 fwd+bwd, b{batch}", tt, to, 1.5, group="cnn"))
+    rows.append(resnet18_row(n, reps, tiny))
     return rows
+
+
+def resnet18_row(n, reps, tiny):
+    import torch
+    import torchvision
+    import minitorch_compat
+    import minitorch_compat.vision
+    torch.manual_seed(0)
+    sd = torchvision.models.resnet18().state_dict()
+    batch, size = (2, 32) if tiny else (8, 64)
+    tt, to = compare(resnet18_fwd_bwd(torch, torchvision, sd, batch, size),
+                     resnet18_fwd_bwd(minitorch_compat, minitorch_compat.vision, sd, batch, size),
+                     number=n, repeats=reps)
+    return Row(f"resnet18 fwd+bwd, b{batch} 3x{size}x{size}", tt, to, 2.0, group="cnn")
 
 
 def main(quick=False):

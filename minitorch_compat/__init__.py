@@ -44,6 +44,8 @@ from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, i
 from . import autograd, cuda, backends, accelerator, return_types, nn, optim  # noqa: F401
 from . import random, utils  # noqa: F401
 from .serialization import save, load
+from ._determinism import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+                           is_deterministic_algorithms_warn_only_enabled)
 
 float = float32  # noqa: A001
 double = float64

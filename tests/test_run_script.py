@@ -73,6 +73,7 @@ def outputs(fashion_root, tmp_path_factory):
         "quickstart.py": [fashion_root, str(ckpt / "model.pth")],
         "mnist_example.py": [str(ckpt / "mnist_cnn.pt")],
         "template_cnn.py": [str(ckpt / "saved_model")],
+        "dcgan.py": [],
     }
     argvs = [(name, [os.path.join(SCRIPTS, name), *args]) for name, args in jobs.items()]
     torch_proc = start("-c", TORCH_DRIVER, json.dumps(argvs))
@@ -105,7 +106,7 @@ def test_printout_comparison():
 
 
 @pytest.mark.parametrize("script", ["autograd_basics.py", "dataloader_basics.py", "fashion_data.py", "quickstart.py",
-                                    "mnist_example.py", "template_cnn.py"])
+                                    "mnist_example.py", "template_cnn.py", "dcgan.py"])
 def test_script_prints_what_torch_prints(outputs, script):
     (t_rc, t_out, t_err), (o_rc, o_out, o_err) = outputs[script]
     assert t_rc == 0, t_err
@@ -117,7 +118,7 @@ def test_script_prints_what_torch_prints(outputs, script):
 
 @pytest.mark.parametrize("case,api", [
     ("attr", "torch.nn.LazyConvTranspose3d"),
-    ("module", "torchvision.models"),
+    ("module", "torchvision.models.detection"),
     ("from", "torch.nn.functional.conv_tbc"),
     ("method", "torch.Tensor.stft"),
 ])

@@ -179,3 +179,36 @@ class Gelu(ArrayFunction):
             x64 = x.astype(np.float64)
             d = 0.5 * (1.0 + erf_float64(x64 * _SQRT_HALF)) + x64 * _INV_SQRT_2PI * np.exp(-0.5 * x64 * x64)
         return (g * d).astype(g.dtype, copy=False)
+
+
+# ---- hardtanh / relu6 -----------------------------------------------------------------
+class Hardtanh(ArrayFunction):
+    """``clamp(x, min_val, max_val)``; the gradient passes strictly inside the interval
+    (torch's ``hardtanh_backward`` zeroes it where ``x <= min_val`` or ``x >= max_val``)."""
+    _backward_name = "HardtanhBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, min_val, max_val):
+        ctx.save_for_backward(x)
+        ctx.bounds = (min_val, max_val)
+        # an integer tensor truncates the bounds, as torch converts them to its dtype
+        return np.clip(x, x.dtype.type(min_val), x.dtype.type(max_val))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        return np.where((x <= lo) | (x >= hi), np.zeros((), g.dtype), g)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """``torch.nn.functional.hardtanh`` (``relu6`` is ``hardtanh(x, 0, 6)``, the same node)."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    x = _operand(input)
+    if x.dtype._name == "bool":
+        raise NotImplementedError("Bool inputs not supported for hardtanh")
+    if inplace:
+        from .inplace import inplace as _inplace
+        return _inplace(x, lambda t: Hardtanh.apply(t, min_val=min_val, max_val=max_val))
+    return Hardtanh.apply(x, min_val=min_val, max_val=max_val)

@@ -1,7 +1,8 @@
-"""Convolutions (``conv2d``, ``conv1d``) as one matrix product over image patches.
+"""Convolutions (``conv2d``, ``conv1d``) and their adjoints (``conv_transpose2d``,
+``conv_transpose1d``) as one matrix product over image patches.
 
 torch's CPU kernels (oneDNN, or im2col + GEMM in ``aten/src/ATen/native/ConvolutionMM2d.cpp``)
-compute the same sums. Here:
+compute the same sums. Here, for a convolution:
 
 * forward: every ``kh x kw`` patch of the (zero-padded) input is a strided view of it
   (``as_strided``: stride and dilation are just larger steps), and one copy lays the
@@ -16,13 +17,29 @@ compute the same sums. Here:
   the ``kh*kw`` offsets, each one strided add of a whole ``(C, N, OH, OW)`` slab (never
   a loop over pixels or channels).
 
+A *transposed* convolution is the adjoint of a convolution: ``conv_transpose2d(x, w)``
+is exactly the input-gradient that ``conv2d`` would send back if ``x`` were its output
+gradient (same weight tensor, read as ``(C_in, C_out/groups, kh, kw)``). So the two
+Functions below are one pair of computations run in opposite directions:
+
+=====================  ===============================  ===============================
+                       ``Conv2d``                       ``ConvTranspose2d``
+forward                ``W @ im2col(x)``                ``col2im(W^T @ x)``
+input gradient         ``col2im(W^T @ dY)``             ``W @ im2col(dY)``
+weight gradient        ``dY @ im2col(x)^T``             ``x @ im2col(dY)^T``
+=====================  ===============================  ===============================
+
+The transposed output size is ``(H - 1) * stride - 2 * padding + dilation * (k - 1) +
+output_padding + 1``: ``output_padding`` only adds rows at the bottom/right that no
+patch reaches (they get the bias alone), which is why torch asks it to be smaller than
+the stride or the dilation.
+
 Where we differ: torch may pick a different algorithm (and summation order) per shape, so
 float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
 from .padding import pad as pad_input
 from .pointwise import _operand
@@ -36,66 +53,146 @@ def _out_size(size, k, s, p, d):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
+# ---------------------------------------------------------------------------- the machinery
+# Shapes: x (N, C, H, W); weight (O, C/groups, kh, kw) for a convolution from C to O
+# channels; "channel-major" arrays put channels first so one GEMM covers the whole batch.
+
+def _padded(x, padding):
+    ph, pw = padding
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
+
+
+def _im2col(xp, kernel, stride, dilation, groups, out):
+    """``cols[g, (i, j, c'), (n, y, x)] = xp[n, g*cg + c', y*sh + i*dh, x*sw + j*dw]``
+    for an already padded ``xp``: a strided view, then one copy."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out
+    n, c = xp.shape[:2]
+    cg = c // groups
+    s_n, s_c, s_h, s_w = xp.strides
+    win = as_strided(xp, (groups, kh, kw, cg, n, oh, ow),
+                     (s_c * cg, s_h * dh, s_w * dw, s_c, s_n, s_h * sh, s_w * sw), writeable=False)
+    return np.ascontiguousarray(win).reshape(groups, kh * kw * cg, n * oh * ow)
+
+
+def _col2im(cols, shape, kernel, stride, padding, dilation, groups, out):
+    """The adjoint of ``_im2col``: add every patch back where it came from, and crop the
+    padding. Returns the ``(C, N, H, W)`` result (channel-major, a view)."""
+    (n, c, h, w), (kh, kw), (sh, sw), (ph, pw), (dh, dw), (oh, ow) = shape, kernel, stride, padding, dilation, out
+    cg = c // groups
+    cols = cols.reshape(groups, kh, kw, cg, n, oh, ow)
+    xp = np.zeros((groups, cg, n, h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    # offset-major rows: each kernel offset's (C, N, OH, OW) slab is one contiguous block
+    for i in range(kh):
+        for j in range(kw):
+            xp[:, :, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[:, i, j]
+    return xp.reshape(c, n, h + 2 * ph, w + 2 * pw)[:, :, ph:ph + h, pw:pw + w]
+
+
+def _weight_matrix(w, groups):
+    """(O, cg, kh, kw) -> (groups, O/groups, kh*kw*cg): columns in im2col's (i, j, c') order."""
+    o, cg, kh, kw = w.shape
+    return w.reshape(groups, o // groups, cg, kh, kw).transpose(0, 1, 3, 4, 2).reshape(groups, o // groups, kh * kw * cg)
+
+
+def _weight_grad(gm, cols, shape):
+    """``gm @ cols^T`` back in the weight's (O, cg, kh, kw) layout; sums over batch and positions."""
+    o, cg, kh, kw = shape
+    return np.matmul(gm, cols.transpose(0, 2, 1)).reshape(o, kh, kw, cg).transpose(0, 3, 1, 2)
+
+
+def _channel_major(a, groups):
+    """(N, C, H, W) -> (groups, C/groups, N*H*W), the layout the GEMMs produce and consume."""
+    n, c, h, w = a.shape
+    return np.ascontiguousarray(a.transpose(1, 0, 2, 3)).reshape(groups, c // groups, n * h * w)
+
+
+def _batch_major(a, bias=None):
+    """(C, N, H, W) -> a new contiguous (N, C, H, W), adding a per-channel bias on the way."""
+    y = np.empty((a.shape[1], a.shape[0]) + a.shape[2:], dtype=a.dtype)
+    if bias is None:
+        np.copyto(y, a.transpose(1, 0, 2, 3))
+    else:
+        np.add(a.transpose(1, 0, 2, 3), bias.reshape(1, -1, 1, 1), out=y)
+    return y
+
+
+# ---------------------------------------------------------------------------- the two ops
+
 class Conv2d(ArrayFunction):
     _backward_name = "ConvolutionBackward0"
 
     @staticmethod
     def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups):
-        (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-        n, c, h, wd = x.shape
-        o, cg, kh, kw = w.shape
-        og = o // groups
-        oh, ow = _out_size(h, kh, sh, ph, dh), _out_size(wd, kw, sw, pw, dw)
-        xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
-        s_n, s_c, s_h, s_w = xp.strides
-        # im2col as a strided view, then one copy:
-        # cols[g, i, j, c', n, y, x] = xp[n, g*cg + c', y*sh + i*dh, x*sw + j*dw]
-        win = as_strided(xp, (groups, kh, kw, cg, n, oh, ow),
-                         (s_c * cg, s_h * dh, s_w * dw, s_c, s_n, s_h * sh, s_w * sw), writeable=False)
-        cols = np.ascontiguousarray(win).reshape(groups, kh * kw * cg, n * oh * ow)
-        # the weight with its columns in the same (i, j, c') order: (g, O/g, kh*kw*cg)
-        wmat = w.reshape(groups, og, cg, kh, kw).transpose(0, 1, 3, 4, 2).reshape(groups, og, kh * kw * cg)
-        out = np.matmul(wmat, cols).reshape(o, n, oh, ow)   # one GEMM per group
-        # one pass back to NCHW memory order, adding the bias on the way
-        y = np.empty((n, o, oh, ow), dtype=out.dtype)
-        if b is None:
-            np.copyto(y, out.transpose(1, 0, 2, 3))
-        else:
-            np.add(out.transpose(1, 0, 2, 3), b.reshape(1, o, 1, 1), out=y)
+        kernel = w.shape[2:]
+        out = tuple(_out_size(s, k, st, p, d) for s, k, st, p, d in zip(x.shape[2:], kernel, stride, padding, dilation))
+        cols = _im2col(_padded(x, padding), kernel, stride, dilation, groups, out)
+        wmat = _weight_matrix(w, groups)
+        y = np.matmul(wmat, cols).reshape((w.shape[0], x.shape[0]) + out)   # one GEMM per group
         ctx.save_for_backward(cols, wmat)
-        ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups, oh, ow)
-        ctx.has_bias = b is not None
-        return y
+        ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups, out)
+        return _batch_major(y, b)
 
     @staticmethod
     def backward(ctx, g):
         cols, wmat = ctx.saved_tensors
-        (n, c, h, wd), (o, cg, kh, kw), (sh, sw), (ph, pw), (dh, dw), groups, oh, ow = ctx.geom
-        og = o // groups
-        # the output gradient channel-major, like the GEMM's output: (g, O/g, N*OH*OW)
-        gm = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, og, n * oh * ow)
-        gx = gw = gb = None
-        if ctx.needs_input_grad[1]:
-            # dW = dY @ cols^T: the product sums over the batch and all positions at once
-            gw = np.matmul(gm, cols.transpose(0, 2, 1))                         # (g, O/g, kh*kw*cg)
-            gw = gw.reshape(o, kh, kw, cg).transpose(0, 3, 1, 2)
-        if ctx.has_bias and len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
-            gb = g.sum(axis=(0, 2, 3))
+        xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
+        gm = _channel_major(g, groups)
+        gx = gw = None
         if ctx.needs_input_grad[0]:
-            # gradient of every patch: W^T @ dY, shaped like cols
-            gcols = np.matmul(wmat.transpose(0, 2, 1), gm).reshape(groups, kh, kw, cg, n, oh, ow)
-            # col2im: add each kernel offset's (C, N, OH, OW) slab -- one contiguous block,
-            # thanks to the offset-major rows -- back where its patches came from
-            gxp = np.zeros((groups, cg, n, h + 2 * ph, wd + 2 * pw), dtype=g.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-                    colsl = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                    gxp[:, :, :, rows, colsl] += gcols[:, i, j]
-            gxp = gxp.reshape(c, n, h + 2 * ph, wd + 2 * pw)[:, :, ph:ph + h, pw:pw + wd]
-            gx = np.ascontiguousarray(gxp.transpose(1, 0, 2, 3))
-        return gx, gw, gb
+            gcols = np.matmul(wmat.transpose(0, 2, 1), gm)          # the gradient of every patch
+            gx = _batch_major(_col2im(gcols, xshape, wshape[2:], stride, padding, dilation, groups, out))
+        if ctx.needs_input_grad[1]:
+            gw = _weight_grad(gm, cols, wshape)
+        if len(ctx.needs_input_grad) > 2:   # the bias, when there is one
+            return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return gx, gw
 
+
+class ConvTranspose2d(ArrayFunction):
+    """``Conv2d`` run backwards: its forward is Conv2d's input gradient and vice versa.
+    A 1-d input ``(N, C, L)`` runs as an image of height 1 inside the node (the options
+    come already lifted to 2-d), so the 1-d op is one ``ConvolutionBackward0`` too."""
+    _backward_name = "ConvolutionBackward0"
+
+    @staticmethod
+    def forward(ctx, x, w, b=None, *, stride, padding, output_padding, dilation, groups):
+        ctx.flat = x.ndim == 3
+        if ctx.flat:
+            x, w = x[:, :, None], w[:, :, None]
+        kernel = w.shape[2:]
+        size = tuple((s - 1) * st - 2 * p + d * (k - 1) + op + 1
+                     for s, k, st, p, op, d in zip(x.shape[2:], kernel, stride, padding, output_padding, dilation))
+        yshape = (x.shape[0], w.shape[1] * groups) + size
+        xm = _channel_major(x, groups)
+        wmat = _weight_matrix(w, groups)
+        gcols = np.matmul(wmat.transpose(0, 2, 1), xm)
+        ctx.save_for_backward(xm, wmat)
+        ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups)
+        y = _batch_major(_col2im(gcols, yshape, kernel, stride, padding, dilation, groups, x.shape[2:]), b)
+        return y[:, :, 0] if ctx.flat else y
+
+    @staticmethod
+    def backward(ctx, g):
+        xm, wmat = ctx.saved_tensors
+        xshape, wshape, stride, padding, dilation, groups = ctx.geom
+        if ctx.flat:
+            g = g[:, :, None]
+        # the patches of dY that each input position fed (dY's extra output_padding rows
+        # lie beyond every patch, so the im2col is cut to the input's size)
+        cols = _im2col(_padded(g, padding), wshape[2:], stride, dilation, groups, xshape[2:])
+        gx = gw = None
+        if ctx.needs_input_grad[0]:
+            gx = _batch_major(np.matmul(wmat, cols).reshape((xshape[1], xshape[0]) + xshape[2:]))
+        if ctx.needs_input_grad[1]:
+            gw = _weight_grad(xm, cols, wshape)
+        if ctx.flat:
+            gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
+        if len(ctx.needs_input_grad) > 2:   # the bias, when there is one
+            return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        return gx, gw
+
+
+# ---------------------------------------------------------------------------- checks and entry points
 
 def _resolve_padding(padding, kernel, dilation, stride):
     if isinstance(padding, str):
@@ -154,8 +251,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                 f"Calculated padded input size per channel: ({h + 2 * pad[0]} x {wd + 2 * pad[1]}). "
                 f"Kernel size: ({dilation[0] * (kernel[0] - 1) + 1} x {dilation[1] * (kernel[1] - 1) + 1}). "
                 "Kernel size can't be greater than actual input size")
-    out = Conv2d.apply(x, w, *(() if bias is None else (bias,)), stride=stride, padding=pad, dilation=dilation,
-                       groups=groups)
+    out = Conv2d.apply(x, w, *_optional(bias), stride=stride, padding=pad, dilation=dilation, groups=groups)
     return out.squeeze(0) if unbatched else out
 
 
@@ -174,3 +270,86 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     out = conv2d(x.unsqueeze(2), w.unsqueeze(2), bias, (1, _pair(stride, 1)[0]), pad2, (1, _pair(dilation, 1)[0]), groups)
     out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
+
+
+def _transpose_options(nd, **options):
+    """Each option as an ``nd``-tuple, with torch's message when a list has the wrong length."""
+    out = {}
+    for name, v in options.items():
+        if isinstance(v, str):
+            raise TypeError(f"conv_transpose{nd}d(): argument '{name}' must be tuple of ints, not str")
+        v = _pair(v, nd)
+        if len(v) != nd:
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {nd} values to match "
+                               f"the convolution dimensions, but got {name}={list(v)}")
+        out[name] = v
+    return out
+
+
+def _check_transpose(x, w, b, groups, o):
+    """torch's checks for a transposed convolution, in torch's order and words."""
+    if any(p < 0 for p in o["padding"]):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in o["output_padding"]):
+        raise RuntimeError("negative output_padding is not supported")
+    _check_args(o["stride"], o["dilation"], groups)
+    wshape, xshape = list(w._data.shape), list(x._data.shape)
+    if wshape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+                           f"but got weight of size [{wshape}] instead")
+    if xshape[-len(wshape) + 1] != wshape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {wshape}, expected input{xshape} to have {wshape[0]} "
+                           f"channels, but got {xshape[-len(wshape) + 1]} channels instead")
+    if b is not None and list(b.shape) != [wshape[1] * groups]:
+        raise RuntimeError(f"Given transposed=1, weight of size {wshape}, expected bias to be 1-dimensional with "
+                           f"{wshape[1] * groups} elements, but got bias of size {list(b.shape)} instead")
+    if x._data.dtype != w._data.dtype:
+        raise RuntimeError(f"Input type ({x.dtype._legacy_type}) and weight type ({w.dtype._legacy_type}) should be "
+                           "the same or input should be a MKLDNN tensor and weight is a dense tensor")
+    if x._data.dtype.kind != "f":
+        raise NotImplementedError(f"\"slow_conv_transpose2d_out_cpu\" not implemented for '{x.dtype._scalar_name}'")
+    if b is not None and b._data.dtype != x._data.dtype:
+        raise RuntimeError(f"Input type ({x.dtype._cpp_name}) and bias type ({b.dtype._cpp_name}) should be the same")
+
+
+def _optional(bias):
+    """The bias as apply's optional third positional input: absent, not None, when there is none."""
+    return () if bias is None else (bias,)
+
+
+def _conv_transpose(nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    x, w = _operand(input), _operand(weight)
+    b = None if bias is None else _operand(bias)
+    if x._data.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv_transpose{nd}d, "
+                           f"but got input of size: {list(x._data.shape)}")
+    o = _transpose_options(nd, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    _check_transpose(x, w, b, groups, o)
+    unbatched = x._data.ndim == nd + 1
+    if unbatched:
+        x = x.unsqueeze(0)
+    if nd == 1:  # a 1-d transposed convolution is a 2-d one over an image of height 1
+        o = {"stride": (1,) + o["stride"], "padding": (0,) + o["padding"],
+             "output_padding": (0,) + o["output_padding"], "dilation": (1,) + o["dilation"]}
+    (oph, opw), (sh, sw), (dh, dw) = o["output_padding"], o["stride"], o["dilation"]
+    if not (oph < sh or oph < dh) or not (opw < sw or opw < dw):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {oph} output_padding_width: {opw} stride_height: {sh} stride_width: {sw} "
+            f"dilation_height: {dh} dilation_width: {dw}")
+    size = [(s - 1) * st - 2 * p + d * (k - 1) + op + 1 for s, k, st, p, op, d in
+            zip((1,) * (2 - nd) + x._data.shape[2:], (1,) * (2 - nd) + w._data.shape[2:], o["stride"], o["padding"], o["output_padding"], o["dilation"])]
+    if min(size) <= 0:  # torch (oneDNN) fails here with an internal message
+        raise RuntimeError(f"conv_transpose{nd}d: the computed output size {size[2 - nd:]} is not positive")
+    out = ConvTranspose2d.apply(x, w, *_optional(b), groups=groups, **o)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """``torch.nn.functional.conv_transpose2d``: the adjoint of ``conv2d`` (see the module docstring)."""
+    return _conv_transpose(2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """``torch.nn.functional.conv_transpose1d``: the 2-d op over an image of height 1."""
+    return _conv_transpose(1, input, weight, bias, stride, padding, output_padding, groups, dilation)

@@ -296,3 +296,23 @@ def _embedding_renorm_(weight, idx, max_norm, norm_type):
         scale = (max_norm / (norms[big] + 1e-7)).astype(rows.dtype)
         weight._data[idx[big]] = rows[big] * scale[:, None]
         weight._version += 1
+
+
+# ---- transposed convolutions, resizing, pixel shuffling, hardtanh (ops in _ops/) ------------
+from .._ops.activation import hardtanh  # noqa: E402
+from .._ops.conv import conv_transpose1d, conv_transpose2d  # noqa: E402
+from .._ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402
+from .._ops.upsampling import interpolate, upsample, upsample_bilinear, upsample_nearest  # noqa: E402
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    """``min(max(x, 0), 6)``: torch computes it as ``hardtanh(x, 0, 6)`` (node ``HardtanhBackward0``)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+__all__ += ["conv_transpose1d", "conv_transpose2d", "interpolate", "upsample", "upsample_nearest",
+            "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "hardtanh", "hardtanh_", "relu6"]

@@ -11,7 +11,7 @@ print("before")
 if sys.argv[1] == "attr":
     layer = nn.LazyConvTranspose3d(4, 3)
 elif sys.argv[1] == "module":
-    import torchvision.models
+    import torchvision.models.detection
 elif sys.argv[1] == "from":
     from torch.nn.functional import conv_tbc
 elif sys.argv[1] == "method":

@@ -1,4 +1,5 @@
-"""``nn.Conv1d`` and ``nn.Conv2d``: learnable convolution layers.
+"""``nn.Conv1d``, ``nn.Conv2d``, ``nn.ConvTranspose1d``, ``nn.ConvTranspose2d``: learnable
+convolution layers.
 
 What torch does: a convolution layer owns ``weight`` of shape
 ``(out_channels, in_channels / groups, *kernel_size)`` and an optional ``bias`` of shape
@@ -16,7 +17,18 @@ How we do it: the same attributes, the same checks in the same order, and the sa
 ``Conv2d`` holds torch's weights bit for bit. The arithmetic lives in ``_ops/conv.py``
 (one im2col matrix product; see its docstring).
 
-Where we differ: only ``padding_mode='zeros'`` runs; ``'reflect'``, ``'replicate'`` and
+A transposed convolution (``ConvTranspose*``, the adjoint of a convolution, see
+``_ops/conv.py``) stores its weight the other way round, ``(in_channels, out_channels /
+groups, *kernel_size)``, so its ``fan_in`` (and hence its init range) is ``out_channels /
+groups * prod(kernel_size)``. Its output size per spatial dimension is::
+
+    out = (in - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+
+and ``forward(input, output_size=...)`` picks the ``output_padding`` that reaches a
+requested size, as torch does. Like torch, transposed layers accept only
+``padding_mode='zeros'``.
+
+Where we differ: for the plain convolutions only ``padding_mode='zeros'`` runs; ``'reflect'``, ``'replicate'`` and
 ``'circular'`` are accepted (and printed) like torch, but forward raises
 ``NotImplementedError``.
 """
@@ -28,19 +40,19 @@ from .. import functional as F, init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
 
 _PADDING_STRINGS = {"same", "valid"}
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
 
 class _ConvNd(Module):
-    """What Conv1d and Conv2d share: arguments, parameters, init and printing."""
+    """What all convolution layers share: arguments, parameters, init and printing."""
 
     _n = 2  # spatial dimensions
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None):
+                 bias=True, padding_mode="zeros", device=None, dtype=None, transposed=False, output_padding=0):
         super().__init__()
         n = self._n
         kernel_size, stride, dilation = _pair(kernel_size, n), _pair(stride, n), _pair(dilation, n)
@@ -65,11 +77,12 @@ class _ConvNd(Module):
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
-        self.transposed = False
-        self.output_padding = (0,) * n
+        self.transposed = transposed
+        self.output_padding = _pair(output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(empty((out_channels, in_channels // groups) + kernel_size, device=device, dtype=dtype))
+        channels = (in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(empty(channels + kernel_size, device=device, dtype=dtype))
         if bias:
             self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
         else:
@@ -173,3 +186,94 @@ class Conv2d(_ConvNd):
 
     def forward(self, input):
         return self._conv_forward(input, self.weight, self.bias)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """What ConvTranspose1d and ConvTranspose2d share: the weight layout and ``output_size``."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        n = self._n
+        super().__init__(in_channels, out_channels, kernel_size, stride, _pair(padding, n), dilation, groups, bias,
+                         padding_mode, device, dtype, transposed=True, output_padding=output_padding)
+
+    def _output_padding(self, input, output_size):
+        """The ``output_padding`` that makes the output ``output_size`` (torch's checks and words)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._n
+        lead = 2 if input.dim() == n + 2 else 1
+        output_size = list(output_size)
+        if len(output_size) == lead + n:
+            output_size = output_size[lead:]
+        if len(output_size) != n:
+            raise ValueError(f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} "
+                             f"or {lead + n} elements (got {len(output_size)})")
+        smallest = [(input.shape[lead + d] - 1) * self.stride[d] - 2 * self.padding[d]
+                    + self.dilation[d] * (self.kernel_size[d] - 1) + 1 for d in range(n)]
+        largest = [s + self.stride[d] - 1 for d, s in enumerate(smallest)]
+        for size, lo, hi in zip(output_size, smallest, largest):
+            if size < lo or size > hi:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes range from {smallest} "
+                                 f"to {largest} (for an input of {input.shape[lead:]})")
+        return tuple(size - lo for size, lo in zip(output_size, smallest))
+
+    def forward(self, input, output_size=None):
+        return self._transpose(input, self.weight, self.bias, self.stride, self.padding,
+                               self._output_padding(input, output_size), self.groups, self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """A 1-d transposed convolution over ``(N, C_in, L)`` (or unbatched ``(C_in, L)``): the
+    gradient of ``Conv1d`` with respect to its input, used to upsample learnably.
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output.
+        kernel_size, stride, padding, dilation: ints or 1-tuples; ``padding`` removes
+            ``dilation * (kernel_size - 1) - padding`` zero-padding from both ends.
+        output_padding: extra length added at the end of the output (smaller than the
+            stride or the dilation). Default: 0.
+        groups: independent groups of channels. Default: 1.
+        bias: add a learnable bias per output channel. Default: ``True``.
+
+    Shape: ``(N, C_in, L_in)`` -> ``(N, C_out, L_out)`` with
+    ``L_out = (L_in - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1``.
+
+    Example::
+
+        >>> nn.ConvTranspose1d(16, 8, 3, stride=2)(torch.randn(4, 16, 10)).shape
+        torch.Size([4, 8, 21])
+    """
+
+    _n = 1
+    _transpose = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """A 2-d transposed convolution over ``(N, C_in, H, W)`` (or unbatched ``(C_in, H, W)``):
+    the gradient of ``Conv2d`` with respect to its input. Each input pixel scatters a
+    ``kernel_size`` stamp of weights into the output, ``stride`` pixels apart -- the
+    learnable upsampling of DCGAN generators and U-Net decoders.
+
+    Args:
+        in_channels, out_channels: channels of the input and of the output.
+        kernel_size, stride, padding, dilation: ints or pairs.
+        output_padding: extra rows/columns added at the bottom/right of the output
+            (smaller than the stride or the dilation). Default: 0.
+        groups: independent groups of channels. Default: 1.
+        bias: add a learnable bias per output channel. Default: ``True``.
+
+    Shape: ``(N, C_in, H_in, W_in)`` -> ``(N, C_out, H_out, W_out)``, each
+    ``(in - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1``.
+
+    Example::
+
+        >>> up = nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1)   # doubles H and W
+        >>> up(torch.randn(8, 64, 16, 16)).shape
+        torch.Size([8, 32, 32, 32])
+    """
+
+    _n = 2
+    _transpose = staticmethod(F.conv_transpose2d)
