@@ -60,6 +60,8 @@ import sys
 
 import numpy as np
 
+from ._dtype import scalar_name
+
 __all__ = ["Generator", "default_generator"]
 
 # torch.Generator() (not the default generator) starts from this seed.
@@ -678,7 +680,7 @@ class Generator:
             to_v, from_v = _from_double(high, np_dtype), _from_double(low, np_dtype)
         else:
             raise NotImplementedError(
-                '"uniform_kernel_cpu" not implemented for \'%s\'' % np_dtype.name)
+                '"check_uniform_bounds" not implemented for \'%s\'' % scalar_name(np_dtype))
         v = np.where(v == to_v, from_v, v).astype(np_dtype, copy=False)
         return v.reshape(shape)
 
@@ -732,8 +734,7 @@ class Generator:
         name = np_dtype.name
         if name not in self._RANDOM_MODULUS:
             raise NotImplementedError('"random_kernel_cpu" not implemented for \'%s\''
-                                      % {"uint16": "UInt16", "uint32": "UInt32",
-                                         "uint64": "UInt64"}.get(name, name))
+                                      % scalar_name(np_dtype))
         if name == "bool":
             return (self._u32(n) & np.uint64(1)).astype(np.bool_).reshape(shape)
         raw = self._u64(n) if name in ("int64", "float64") else self._u32(n)
@@ -846,7 +847,7 @@ class Generator:
             raise RuntimeError("normal expects std >= 0.0, but found std %s" % _cfmt(std))
         if np_dtype not in (np.float16, np.float32, np.float64):
             raise NotImplementedError(
-                '"normal_kernel_cpu" not implemented for \'%s\'' % np_dtype.name)
+                '"normal_kernel_cpu" not implemented for \'%s\'' % scalar_name(np_dtype))
         if n < 16 or not contiguous:
             return _from_double(self._normal_scalar(n, mean, std), np_dtype).reshape(shape)
         full = n // 16 * 16
@@ -891,7 +892,7 @@ class Generator:
                 probs = probs.astype(np.float32)
             else:
                 raise NotImplementedError(
-                    '"bernoulli_tensor_cpu_p_" not implemented for \'%s\'' % probs.dtype.name)
+                    '"bernoulli_tensor_cpu_p_" not implemented for \'%s\'' % scalar_name(probs.dtype))
             hit = u < probs
         else:
             p = float(p)
@@ -909,9 +910,7 @@ class Generator:
         if np_dtype.kind != "f":
             raise RuntimeError(
                 "Exponential distribution is a continuous probability distribution. dtype "
-                "must be a floating point but you specified %s"
-                % {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                   "uint8": "Byte", "bool": "Bool"}.get(np_dtype.name, np_dtype.name))
+                "must be a floating point but you specified %s" % scalar_name(np_dtype))
         if not lambd > 0.0:
             raise RuntimeError("exponential_ expects lambda > 0.0, but found lambda=%s"
                                % _cfmt(lambd))
@@ -937,7 +936,7 @@ class Generator:
             raise RuntimeError("prob_dist must be 1 or 2 dim")
         if probs.dtype.kind != "f":
             raise RuntimeError("multinomial only supports floating-point dtypes for input, "
-                               "got: %s" % probs.dtype.name)
+                               "got: %s" % scalar_name(probs.dtype))
         k = int(num_samples)
         if k <= 0:
             raise RuntimeError("cannot sample n_sample <= 0 samples")
