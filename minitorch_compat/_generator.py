@@ -13,8 +13,8 @@ the low 32 bits of ``s`` (the full 64-bit value is only remembered for
 
 Each op then turns raw numbers into values with a fixed recipe (a mask, a modulo,
 Box-Muller, ...).  The engine and the recipes are deterministic, so a seed gives the
-same numbers on every machine -- except for the two machine-dependent paths listed
-below (float32 ``randn`` and Intel's MKL ``bernoulli_``).
+same numbers on every machine -- except for the machine-dependent paths listed below
+(float32 ``randn``).
 
 How this module does it
 -----------------------
@@ -36,10 +36,6 @@ vectorised NumPy arithmetic, reproducing torch's floating-point rounding exactly
 
 Where we differ on purpose (or cannot follow)
 ---------------------------------------------
-* torch's ``bernoulli_(p)`` with a scalar ``p`` uses Intel MKL (a different engine,
-  MCG31, seeded from one ``random()``) when the CPU vendor is Intel.  We follow the
-  portable path torch takes everywhere else (AMD, ARM, non-MKL builds); on Intel CPUs
-  our dropout masks therefore differ from torch's.
 * float32 ``randn`` for 16+ elements follows torch's AVX2/AVX512 x86 build.  On CPUs
   where torch runs its DEFAULT kernels (ARM/Apple silicon) torch calls libm
   ``logf``/``sinf``/``cosf`` instead and may differ from us in the last bit.
@@ -879,7 +875,8 @@ class Generator:
         Scalar ``p`` (dropout's path): ``u`` is a float64 uniform from ``random64()``.
         A float64 probability array does the same; a float32/float16 probability array
         compares a float32 uniform from ``random()`` instead.  Arrays broadcast to
-        ``shape``.  (On Intel CPUs torch's scalar path switches to MKL; see module doc.)
+        ``shape``.  (torch 2.14 takes this portable path on Intel CPUs with MKL too:
+        measured bit for bit against torch there.)
         """
         shape, n = _numel(shape)
         np_dtype = np.dtype(np_dtype)
