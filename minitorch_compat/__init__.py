@@ -11,10 +11,15 @@ from ._dtype import (dtype, promote_types, result_type, get_default_dtype, set_d
                      float16, float32, float64, complex64, complex128)
 from ._dtype import bool_ as bool  # noqa: A001 - torch.bool
 from ._tensor import Tensor, Size, device
+from ._tensor_types import (FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor, IntTensor,
+                            LongTensor, BoolTensor)
+from ._layout import (layout, memory_format, strided, sparse_coo, contiguous_format, preserve_format, channels_last,
+                      channels_last_3d)
 from ._tensor_str import set_printoptions, get_printoptions
 from ._ops.creation import (tensor, as_tensor, asarray, from_numpy, is_tensor, numel, zeros, ones, empty, full,
-                            zeros_like, ones_like, empty_like, full_like, eye, arange, linspace, logspace,
-                            scalar_tensor)
+                            zeros_like, ones_like, empty_like, full_like, eye, scalar_tensor, set_default_device,
+                            get_default_device)
+from ._ops.range_factories import arange, linspace, logspace
 from ._ops.pointwise import (add, sub, subtract, rsub, mul, multiply, div, divide, true_divide, floor_divide,
                              remainder, fmod, pow, neg, negative, abs, absolute, exp, log, log2, log10, log1p, expm1,
                              sqrt, rsqrt, square, reciprocal, sin, cos, tanh, sigmoid, relu, sign, floor, ceil,
@@ -40,6 +45,7 @@ from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_lik
                             bernoulli, multinomial)
 from ._generator import Generator, default_generator
 from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state
+from ._parallel import get_num_threads, set_num_threads, get_num_interop_threads, set_num_interop_threads
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from . import autograd, cuda, backends, accelerator, return_types, nn, optim  # noqa: F401
 from . import random, utils  # noqa: F401
@@ -61,3 +67,5 @@ __version__ = "0.1.0"
 from ._numpy_compat import add_numpy_aliases as _add_numpy_aliases  # noqa: E402
 
 _add_numpy_aliases(globals())  # torch.cat(xs, axis=0), torch.sum(x, axis=1, keepdims=True)
+
+from . import functional  # noqa: E402,F401 - after the aliases: it re-exports the final functions

@@ -13,8 +13,8 @@ the low 32 bits of ``s`` (the full 64-bit value is only remembered for
 
 Each op then turns raw numbers into values with a fixed recipe (a mask, a modulo,
 Box-Muller, ...).  The engine and the recipes are deterministic, so a seed gives the
-same numbers on every machine -- except for the two machine-dependent paths listed
-below (float32 ``randn`` and Intel's MKL ``bernoulli_``).
+same numbers on every machine -- except for the machine-dependent paths listed below
+(float32 ``randn``).
 
 How this module does it
 -----------------------
@@ -36,10 +36,6 @@ vectorised NumPy arithmetic, reproducing torch's floating-point rounding exactly
 
 Where we differ on purpose (or cannot follow)
 ---------------------------------------------
-* torch's ``bernoulli_(p)`` with a scalar ``p`` uses Intel MKL (a different engine,
-  MCG31, seeded from one ``random()``) when the CPU vendor is Intel.  We follow the
-  portable path torch takes everywhere else (AMD, ARM, non-MKL builds); on Intel CPUs
-  our dropout masks therefore differ from torch's.
 * float32 ``randn`` for 16+ elements follows torch's AVX2/AVX512 x86 build.  On CPUs
   where torch runs its DEFAULT kernels (ARM/Apple silicon) torch calls libm
   ``logf``/``sinf``/``cosf`` instead and may differ from us in the last bit.
@@ -59,6 +55,8 @@ import os
 import sys
 
 import numpy as np
+
+from ._dtype import scalar_name
 
 __all__ = ["Generator", "default_generator"]
 
@@ -678,7 +676,7 @@ class Generator:
             to_v, from_v = _from_double(high, np_dtype), _from_double(low, np_dtype)
         else:
             raise NotImplementedError(
-                '"uniform_kernel_cpu" not implemented for \'%s\'' % np_dtype.name)
+                '"check_uniform_bounds" not implemented for \'%s\'' % scalar_name(np_dtype))
         v = np.where(v == to_v, from_v, v).astype(np_dtype, copy=False)
         return v.reshape(shape)
 
@@ -732,8 +730,7 @@ class Generator:
         name = np_dtype.name
         if name not in self._RANDOM_MODULUS:
             raise NotImplementedError('"random_kernel_cpu" not implemented for \'%s\''
-                                      % {"uint16": "UInt16", "uint32": "UInt32",
-                                         "uint64": "UInt64"}.get(name, name))
+                                      % scalar_name(np_dtype))
         if name == "bool":
             return (self._u32(n) & np.uint64(1)).astype(np.bool_).reshape(shape)
         raw = self._u64(n) if name in ("int64", "float64") else self._u32(n)
@@ -846,7 +843,7 @@ class Generator:
             raise RuntimeError("normal expects std >= 0.0, but found std %s" % _cfmt(std))
         if np_dtype not in (np.float16, np.float32, np.float64):
             raise NotImplementedError(
-                '"normal_kernel_cpu" not implemented for \'%s\'' % np_dtype.name)
+                '"normal_kernel_cpu" not implemented for \'%s\'' % scalar_name(np_dtype))
         if n < 16 or not contiguous:
             return _from_double(self._normal_scalar(n, mean, std), np_dtype).reshape(shape)
         full = n // 16 * 16
@@ -878,7 +875,8 @@ class Generator:
         Scalar ``p`` (dropout's path): ``u`` is a float64 uniform from ``random64()``.
         A float64 probability array does the same; a float32/float16 probability array
         compares a float32 uniform from ``random()`` instead.  Arrays broadcast to
-        ``shape``.  (On Intel CPUs torch's scalar path switches to MKL; see module doc.)
+        ``shape``.  (torch 2.14 takes this portable path on Intel CPUs with MKL too:
+        measured bit for bit against torch there.)
         """
         shape, n = _numel(shape)
         np_dtype = np.dtype(np_dtype)
@@ -891,7 +889,7 @@ class Generator:
                 probs = probs.astype(np.float32)
             else:
                 raise NotImplementedError(
-                    '"bernoulli_tensor_cpu_p_" not implemented for \'%s\'' % probs.dtype.name)
+                    '"bernoulli_tensor_cpu_p_" not implemented for \'%s\'' % scalar_name(probs.dtype))
             hit = u < probs
         else:
             p = float(p)
@@ -909,9 +907,7 @@ class Generator:
         if np_dtype.kind != "f":
             raise RuntimeError(
                 "Exponential distribution is a continuous probability distribution. dtype "
-                "must be a floating point but you specified %s"
-                % {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                   "uint8": "Byte", "bool": "Bool"}.get(np_dtype.name, np_dtype.name))
+                "must be a floating point but you specified %s" % scalar_name(np_dtype))
         if not lambd > 0.0:
             raise RuntimeError("exponential_ expects lambda > 0.0, but found lambda=%s"
                                % _cfmt(lambd))
@@ -937,7 +933,7 @@ class Generator:
             raise RuntimeError("prob_dist must be 1 or 2 dim")
         if probs.dtype.kind != "f":
             raise RuntimeError("multinomial only supports floating-point dtypes for input, "
-                               "got: %s" % probs.dtype.name)
+                               "got: %s" % scalar_name(probs.dtype))
         k = int(num_samples)
         if k <= 0:
             raise RuntimeError("cannot sample n_sample <= 0 samples")

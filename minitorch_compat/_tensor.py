@@ -17,7 +17,6 @@ Every math method here is a one-line call into ``_ops/``, where each operation's
 forward and backward are written together. Defaults for the autograd fields live on the
 class, so wrapping a fresh array (``_wrap``) sets a single attribute.
 """
-import numbers
 import warnings
 import weakref
 
@@ -55,13 +54,25 @@ class Size(tuple):
 
 
 class device:
-    """torch.device. Only ``cpu`` exists here; ``cuda`` can be named but not used."""
+    """torch.device. Only ``cpu`` exists here; ``cuda`` can be named but not used.
+
+    As in torch, a device is also a context manager that makes it the default device of
+    factory functions (``zeros``, ``rand``, ``tensor``... but not the ``*_like`` ones)
+    inside the block; ``torch.set_default_device`` sets the one below all blocks. A
+    factory then runs as if called with ``device=`` that device, so ``cuda`` fails there
+    as on a CPU-only torch build.
+    """
+
+    _default = None  # set by torch.set_default_device
+    _stack = []  # entered ``with device(...)`` blocks, innermost last
 
     __module__ = "minitorch_compat"  # torch.Tensor, torch.Size...: torch names them at the top level
 
     def __init__(self, type, index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif isinstance(type, int) and not isinstance(type, bool):  # an index on the accelerator
+            type, index = "cuda", type
         if ":" in type:
             type, idx = type.split(":")
             index = int(idx)
@@ -83,10 +94,16 @@ class device:
         return hash((self.type, self.index))
 
     def __enter__(self):
+        device._stack.append(self)
         return self
 
     def __exit__(self, *exc):
-        pass
+        device._stack.pop()
+
+    @staticmethod
+    def _current():
+        """The default device of factory functions, or None for plain cpu."""
+        return device._stack[-1] if device._stack else device._default
 
 
 _CPU = device("cpu")
@@ -130,15 +147,10 @@ class Tensor:
     __array_priority__ = 1000  # so ndarray + Tensor defers to Tensor.__radd__
 
     def __new__(cls, *args, **kwargs):
-        # The legacy constructor: torch.Tensor(2, 3) is uninitialised float32,
-        # torch.Tensor([1, 2]) copies data into the default dtype.
-        self = object.__new__(cls)
-        if len(args) == 1 and not isinstance(args[0], numbers.Integral):
-            from ._ops.creation import tensor
-            self._data = tensor(args[0], dtype=_dtype.get_default_dtype())._data
-        else:
-            self._data = np.empty(_size_args(args), dtype=_dtype.get_default_dtype()._np)
-        return self
+        # The legacy constructor (see _tensor_types.py): torch.Tensor(2, 3) is an
+        # uninitialised float32 tensor, torch.Tensor([1, 2]) copies data into the default dtype.
+        from ._tensor_types import legacy_new
+        return legacy_new(cls, _dtype.get_default_dtype(), args, kwargs, any_tensor=True)
 
     def __init__(self, *args, **kwargs):
         pass

@@ -221,3 +221,51 @@ def raises_like(fn, *args, match_message=False):
     if match_message:
         assert str(got.value) == str(expected.value)
     return got.value, expected.value
+
+
+# ---------------------------------------------------------------------------- one call, as code
+
+def same_call(code, env):
+    """Evaluate the expression ``code`` with ``env(T)`` as its names (``T`` is the library)
+    for torch and for us: the same result -- dtype, shape, ``requires_grad``, ``grad_fn``
+    name and bit-identical values of every tensor in it -- or the same exception type,
+    and the same warnings. A leading ``~`` compares tensors' dtype and shape only."""
+    theirs, their_error, their_warnings = _eval_call(torch, code, env)
+    ours, our_error, our_warnings = _eval_call(mt, code, env)
+    if their_error is not None:
+        assert type(our_error) is type(their_error), \
+            f"torch raised {type(their_error).__name__}: {their_error}; ours gave {our_error!r} / {ours!r}"
+        return
+    assert our_error is None, f"ours raised {type(our_error).__name__}: {our_error}"
+    _same_value(ours, theirs, values=not code.startswith("~"))
+    assert our_warnings == their_warnings
+
+
+def _eval_call(T, code, env):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result, error = eval(code.lstrip("~"), env(T)), None
+        except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+            result, error = None, e
+    return result, error, [(w.category, str(w.message).split(" (Triggered internally")[0]) for w in caught]
+
+
+def _same_value(ours, theirs, values, where="result"):
+    if isinstance(theirs, torch.Tensor):
+        assert isinstance(ours, mt.Tensor), f"{where}: {type(ours).__name__}, torch gave a Tensor"
+        assert dtype_name(ours.dtype) == dtype_name(theirs.dtype), f"{where}: dtype {ours.dtype} != {theirs.dtype}"
+        assert tuple(ours.shape) == tuple(theirs.shape), f"{where}: shape {tuple(ours.shape)} != {tuple(theirs.shape)}"
+        assert ours.requires_grad == theirs.requires_grad, f"{where}: requires_grad differs"
+        names = [None if t.grad_fn is None else t.grad_fn.name() for t in (ours, theirs)]
+        assert names[0] == names[1], f"{where}: grad_fn {names[0]} != {names[1]}"
+        if values:
+            a, b = ours.detach().numpy(), theirs.detach().numpy()
+            assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), f"{where}: values\n{a}\n!= torch's\n{b}"
+    elif isinstance(theirs, tuple):
+        assert isinstance(ours, tuple) and len(ours) == len(theirs), f"{where}: {ours!r} != {theirs!r}"
+        for i, (o, t) in enumerate(zip(ours, theirs)):
+            _same_value(o, t, values, f"{where}[{i}]")
+    else:
+        assert ours == theirs, f"{where}: {ours!r} != torch's {theirs!r}"

@@ -5,7 +5,7 @@ functions, and the metadata/conversion methods of Tensor.
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import minitorch_compat as mt
@@ -176,43 +176,90 @@ def test_eye(n, m):
     exact(lambda T: T.eye(n, dtype=T.int64))
 
 
-@given(start=st.one_of(st.integers(-10, 10), st.floats(-10, 10).map(lambda v: round(v, 2))),
-       length=st.one_of(st.floats(0, 20), st.floats(20, 300)).map(lambda v: round(v, 2)),
-       step=st.sampled_from([1, 2, 3, 0.1, 0.25, 0.3, 1.5, -1, -0.5, -2]),
-       as_float=st.booleans())
-def test_arange(start, length, step, as_float):
-    end = start + (length if step > 0 else -length)
-    if as_float:
-        start = float(start)
-    end = round(end, 2) if isinstance(end, float) else end
+# arange/linspace/logspace: bit-exact, every dtype. torch computes each element in its own
+# way (see range_factories.py), so these draw many ranges and compare every bit.
+RANGE_DTYPES = [None, "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8"]
+STEPS = st.one_of(st.sampled_from([1, 2, 3, -1, -2, 0.1, 0.25, 0.3, 0.37, 1.5, -0.1, -0.5, -0.7, 0.013, 1e-3]),
+                  st.floats(-5, 5).filter(lambda v: abs(v) > 1e-2).map(lambda v: round(v, 3)))
+
+
+def same_or_same_error(fn):
     try:
-        t = torch.arange(start, end, step)
-    except RuntimeError:
-        with pytest.raises(RuntimeError):
-            mt.arange(start, end, step)
+        t = fn(torch)
+    except Exception as e:  # noqa: BLE001 - the type is compared
+        with pytest.raises(type(e)):
+            fn(mt)
         return
-    o = mt.arange(start, end, step)
+    o = fn(mt)
     assert dtype_name(o.dtype) == dtype_name(t.dtype)
     np.testing.assert_array_equal(o.numpy(), t.numpy())
 
 
+@given(start=st.one_of(st.integers(-10, 10), st.floats(-10, 10).map(lambda v: round(v, 2))),
+       count=st.one_of(st.integers(0, 40), st.integers(40, 400)), step=STEPS,
+       dt=st.sampled_from(RANGE_DTYPES), as_float=st.booleans())
+@example(start=0, count=20, step=0.1, dt=None, as_float=False)   # the issue: arange(0, 2, 0.1)[9]
+@example(start=0, count=34, step=0.3, dt=None, as_float=False)   # arange(0, 10, 0.3): 7 elements differed
+@example(start=0, count=34, step=0.3, dt="int64", as_float=False)
+def test_arange_bit_exact(start, count, step, dt, as_float):
+    end = start + count * step
+    end = round(end, 3) if isinstance(end, float) else end
+    start = float(start) if as_float else start
+    same_or_same_error(lambda T: T.arange(start, end, step, **({} if dt is None else {"dtype": getattr(T, dt)})))
+
+
 @pytest.mark.parametrize("args", [(5,), (2, 7), (0, 1, 0.1), (1, 0, -0.1), (0.0, 5), (-3, 3, 2), (0, 10, 3),
-                                  (1.5, 4.5, 0.5), (0, 0)])
+                                  (1.5, 4.5, 0.5), (0, 0), (0, 2, 0.1), (0, 10, 0.3), (0.1, 100.0, 0.1),
+                                  (-1e3, 1e3, 0.7), (10, 0, -0.3), (0, 300, 1.5)])
 def test_arange_cases(args):
     exact(lambda T: T.arange(*args))
     exact(lambda T: T.arange(*args, dtype=T.float64))
+    exact(lambda T: T.arange(*args, dtype=T.float16))
 
 
-@given(start=st.floats(-100, 100), end=st.floats(-100, 100), steps=st.one_of(st.integers(0, 50), st.integers(50, 3000)),
-       dt=st.sampled_from(["float32", "float64", "int64"]))
+def test_arange_issue_values():
+    assert mt.arange(0, 2, 0.1)[9].item() == torch.arange(0, 2, 0.1)[9].item() == 0.9000000357627869
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_arange_parallel_chunks(threads):
+    """Above at::internal::GRAIN_SIZE elements torch splits the work between threads, and
+    each chunk starts its own vectorised loop: the bits depend on the thread count."""
+    saved = torch.get_num_threads(), mt.get_num_threads()
+    try:
+        torch.set_num_threads(threads)
+        mt.set_num_threads(threads)
+        for args in [(0, 4000.1, 0.1), (1.7, 33000.9, 1.0001), (-3.3, 5e4, 0.7), (0.5, 7000.3, 0.1)]:
+            for dt in ("float32", "float64", "float16"):
+                exact(lambda T: T.arange(*args, dtype=getattr(T, dt)))
+    finally:
+        torch.set_num_threads(saved[0])
+        mt.set_num_threads(saved[1])
+
+
+ENDS = st.one_of(st.integers(-100, 100), st.floats(-100, 100).map(lambda v: round(v, 3)))
+
+
+@given(start=ENDS, end=ENDS, steps=st.one_of(st.integers(0, 50), st.integers(50, 3000)),
+       dt=st.sampled_from(RANGE_DTYPES))
 def test_linspace_bit_exact(start, end, steps, dt):
-    exact(lambda T: T.linspace(start, end, steps, dtype=getattr(T, dt)))
+    same_or_same_error(lambda T: T.linspace(start, end, steps, **({} if dt is None else {"dtype": getattr(T, dt)})))
 
 
-@pytest.mark.parametrize("args", [(0, 1, 5), (-1, 1, 1), (0, 10, 11), (3, -3, 4), (0, 1, 0)])
-def test_linspace_cases(args):
-    exact(lambda T: T.linspace(*args))
-    exact(lambda T: T.linspace(*args, dtype=T.int64))
+@given(start=ENDS.map(lambda v: v / 20), end=ENDS.map(lambda v: v / 20), steps=st.integers(0, 200),
+       base=st.sampled_from([10.0, 2.0, 0.5, 3.3, 2.718281828459045]), dt=st.sampled_from(RANGE_DTYPES))
+def test_logspace_bit_exact(start, end, steps, base, dt):
+    same_or_same_error(lambda T: T.logspace(start, end, steps, base,
+                                            **({} if dt is None else {"dtype": getattr(T, dt)})))
+
+
+@pytest.mark.parametrize("args", [(0, 1, 5), (-1, 1, 1), (0, 10, 11), (3, -3, 4), (0, 1, 0), (-5, 5, 3),
+                                  (0.1, 0.7, 7), (1e-3, 1e3, 25)])
+@pytest.mark.parametrize("dt", RANGE_DTYPES)
+def test_linspace_logspace_cases(args, dt):
+    kw = {} if dt is None else {"dtype": dt}
+    same_or_same_error(lambda T: T.linspace(*args, **{k: getattr(T, v) for k, v in kw.items()}))
+    same_or_same_error(lambda T: T.logspace(*args, **{k: getattr(T, v) for k, v in kw.items()}))
 
 
 @pytest.mark.parametrize("fn", ["rand", "randn"])

@@ -21,25 +21,10 @@ from minitorch_compat._generator import Generator
 
 torch.set_num_threads(1)
 
-# Two torch CPU paths depend on the machine (see the module doc of _generator):
-# float32 randn for >= 16 elements follows torch's x86 AVX2 kernel, and scalar
-# bernoulli_ switches to MKL on Intel CPUs.
+# One torch CPU path depends on the machine (see the module doc of _generator): float32
+# randn for >= 16 elements follows torch's x86 AVX2 kernel.
 AVX2_NORMAL = torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512")
-
-
-def _intel_mkl():
-    try:
-        with open("/proc/cpuinfo") as f:
-            intel = "GenuineIntel" in f.read(4096)
-    except OSError:
-        return False
-    return intel and torch.backends.mkl.is_available()
-
-
-MKL_BERNOULLI = _intel_mkl()
 needs_avx2 = pytest.mark.skipif(not AVX2_NORMAL, reason="torch runs its non-AVX2 randn here")
-needs_portable_bernoulli = pytest.mark.skipif(
-    MKL_BERNOULLI, reason="torch uses MKL's own engine for bernoulli_(p) on Intel CPUs")
 
 seeds = st.one_of(st.integers(0, 2**32 - 1), st.integers(-2**63, 2**64 - 1))
 shapes = st.one_of(
@@ -329,7 +314,6 @@ def test_fma_emulation_is_correctly_rounded():
 
 # --------------------------------------------------------------------------- bernoulli etc.
 
-@needs_portable_bernoulli
 @given(seed=seeds, shape=shapes, p=st.sampled_from([0.0, 0.1, 0.5, 0.7, 0.999, 1.0]),
        kind=st.sampled_from(FLOATS + [(np.int64, torch.int64), (np.bool_, torch.bool)]))
 def test_bernoulli_scalar(seed, shape, p, kind):
@@ -338,7 +322,6 @@ def test_bernoulli_scalar(seed, shape, p, kind):
          torch.empty(shape, dtype=t_dt).bernoulli_(p, generator=tgen(seed)))
 
 
-@needs_portable_bernoulli
 @pytest.mark.parametrize("p", [0.1, 0.5])
 def test_dropout_mask(p):
     for s in range(3):
@@ -429,9 +412,7 @@ def _run(op, arg, g, t):
     elif op == "randint64":
         same(g._randint(0, 2**33, (n,)), torch.randint(0, 2**33, (n,), generator=t))
     elif op == "bernoulli":
-        if not MKL_BERNOULLI:
-            same(g._bernoulli(0.3, (n,), np.float32),
-                 torch.empty(n).bernoulli_(0.3, generator=t))
+        same(g._bernoulli(0.3, (n,), np.float32), torch.empty(n).bernoulli_(0.3, generator=t))
     elif op == "exponential":
         same(g._exponential((n,), np.float32), torch.empty(n).exponential_(generator=t))
     elif op == "multinomial":

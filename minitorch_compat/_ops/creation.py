@@ -1,8 +1,16 @@
-"""Creating tensors: ``tensor``, ``zeros``, ``arange``... and the ``*_like`` variants.
+"""Creating tensors: ``tensor``, ``zeros``, ``full``, ``eye``... and the ``*_like`` variants.
 
 The visible subtlety is dtype inference. ``torch.tensor`` makes Python floats the
 default dtype (float32) and Python ints int64, while a NumPy array keeps its own dtype;
 NumPy itself would turn ``[1.5]`` into float64, so the result is corrected here.
+
+Every factory ends in ``_new``, which does what torch's Python binding does around the
+kernel: pick the device (the ``device=`` argument, else the default device of
+``torch.set_default_device`` / ``with torch.device(...)``), and either make a new tensor or
+write into ``out=``. With ``out=``, the result takes ``out``'s dtype (a different
+``dtype=`` is an error) and ``out`` is resized to the result's shape and returned.
+``arange``/``linspace``/``logspace`` live in ``range_factories.py``, random tensors in
+``sampling.py``.
 """
 import numbers
 import warnings
@@ -11,17 +19,57 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import from_numpy_dtype, get_default_dtype
-from .._tensor import Tensor, _wrap, _size_args, _check_device
+from .._tensor import Tensor, _wrap, _check_device, device as _device
+from ..autograd.grad_mode import _state
+from ._arg_checks import _alloc, _alloc_error, _is_int, _shape, _to_c
 
 
-def _finish(array, requires_grad=False, device=None):
-    _check_device(device)
-    t = _wrap(array)
+# ---- what every factory shares ------------------------------------------------------------
+def _new(values, dtype, *, default=None, out=None, requires_grad=False, device=None, layout=None, op,
+         resize_warning=None, like=False):
+    """Run a factory: ``values(dtype)`` computes the array, here it becomes a tensor.
+
+    ``dtype`` is the user's (``None`` when not given), ``default`` the dtype to use then;
+    with ``out=``, ``out``'s dtype is used instead. ``like``: a ``*_like`` function, which
+    takes its device from its input rather than from the default device.
+    """
+    if device is not None or not like and (device := _device._current()) is not None:
+        _check_device(device)
+    if layout is not None and repr(layout) != "torch.strided":
+        raise RuntimeError(f"{op}(...) is not implemented for sparse layout")
+    if out is not None:
+        if dtype is not None and dtype is not out.dtype:
+            raise RuntimeError(f"dtype {dtype._scalar_name} does not match dtype of out parameter "
+                               f"({out.dtype._scalar_name})")
+        if out._requires_grad and _state.enabled:
+            raise RuntimeError(f"aten::{op}(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
+    try:
+        arr = values(out.dtype if out is not None else dtype or default or get_default_dtype())
+    except MemoryError:  # the kernels' own buffers (random draws) did not fit
+        raise _alloc_error() from None
+    t = _wrap(arr) if out is None else _write_out(out, arr, resize_warning)
     if requires_grad:
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad = True
     return t
 
 
+def _write_out(out, arr, resize_warning=None):
+    """Put ``arr`` into ``out``: in place when the shape matches (views of ``out`` see it),
+    else ``out`` is resized (it takes a new array), as torch's ``resize_`` does."""
+    if out._data.shape == arr.shape:
+        out._data[...] = arr
+    else:
+        if resize_warning is not None and out._data.size:
+            warnings.warn(resize_warning(out._data.shape, arr.shape), UserWarning, stacklevel=3)
+        out._data = np.ascontiguousarray(arr, dtype=out._data.dtype)
+    out._version += 1
+    return out
+
+
+# ---- from data ----------------------------------------------------------------------------
 def _infer_array(data):
     """A NumPy array holding ``data`` with torch's dtype inference rules."""
     if isinstance(data, Tensor):
@@ -49,9 +97,13 @@ def _infer_array(data):
             arr = arr.astype(_dtype.complex64._np if get_default_dtype() is _dtype.float32 else np.complex128)
     elif kind in "iu":
         if not _has_typed_leaves(data):
+            if arr.dtype == np.uint64:  # NumPy's choice for ints in [2**63, 2**64): too big for int64
+                raise ValueError("Overflow when unpacking long long")
             arr = arr.astype(np.int64)
     elif kind == "O":
         bad = _bad_leaf(data)
+        if bad is None:  # only numbers, but ints too big for any NumPy integer type
+            raise ValueError("Overflow when unpacking long long")
         if isinstance(bad, Tensor):
             raise ValueError("only one element tensors can be converted to Python scalars")
         if isinstance(bad, str):
@@ -86,6 +138,29 @@ def _has_typed_leaves(data):
     return isinstance(leaf, (Tensor, np.ndarray, np.generic))
 
 
+def _to_dtype(data, dtype):
+    """Python data converted to ``dtype`` as torch converts each element: floats straight
+    to the dtype (through float64 they would be rounded twice), integers range-checked."""
+    if dtype.is_floating_point or dtype.is_complex or dtype is _dtype.bool_:
+        try:
+            with np.errstate(over="ignore"):
+                return np.array(data, dtype=dtype._np)
+        except (TypeError, ValueError, OverflowError):
+            return _infer_array(data).astype(dtype._np)
+    if dtype is _dtype.uint64:
+        return np.array(data, dtype=np.uint64)
+    arr = _infer_array(data)
+    lim = np.iinfo(dtype._np)
+    if arr.dtype.kind == "f":  # the rules of ``_to_c``
+        ok = (arr >= lim.min) & (arr < lim.max + 1)
+    else:
+        ok = (arr >= (lim.min if lim.min < 0 else -int(lim.max))) & (arr <= lim.max)
+    if not np.all(ok):
+        raise RuntimeError(f"value cannot be converted to type {dtype._name} without overflow")
+    with np.errstate(invalid="ignore"):
+        return arr.astype(dtype._np)
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Always copies ``data`` into a new leaf tensor."""
     if isinstance(data, Tensor):
@@ -94,22 +169,18 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             "or sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
     if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
-        # Convert straight to the requested dtype: going through the default float
-        # dtype first would round float64 data to float32.
-        try:
-            arr = np.array(data, dtype=dtype._np)
-        except (TypeError, ValueError):
-            arr = _infer_array(data).astype(dtype._np)
+        arr = _to_dtype(data, dtype)
     else:
         arr = _infer_array(data)
         if dtype is not None:
             arr = arr.astype(dtype._np, copy=False)
-    return _finish(arr, requires_grad, device)
+    return _new(lambda dt: arr, from_numpy_dtype(arr.dtype), requires_grad=requires_grad, device=device,
+                op="tensor")
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data, *, dtype=None, device=None):
     """Shares memory with a Tensor or an ndarray when no conversion is needed."""
-    _check_device(device)
+    _check_device(device if device is not None else _device._current())
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray):
@@ -121,7 +192,7 @@ def as_tensor(data, dtype=None, device=None):
 asarray = as_tensor
 
 
-def from_numpy(ndarray):
+def from_numpy(ndarray, /):
     """A tensor sharing memory with ``ndarray``: writes through either are seen by both."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
@@ -139,197 +210,126 @@ def numel(input):
     return input._data.size
 
 
-def _np_dtype(dtype):
-    return (dtype or get_default_dtype())._np
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    if not isinstance(s, (numbers.Number, np.generic, Tensor)):
+        raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not {type(s).__name__}")
+    s = s.item() if isinstance(s, Tensor) else s
+
+    def values(dt):
+        with np.errstate(over="ignore"):
+            return np.asarray(_to_c(s, dt, fill=True), dtype=dt._np)
+    return _new(values, dtype, requires_grad=requires_grad, device=device, layout=layout, op="scalar_tensor")
 
 
-def _filled(value, size, dtype, requires_grad, device):
-    shape = _size_args(size)
-    if shape and min(shape) < 0:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
-    return _finish(np.full(shape, value, dtype=_np_dtype(dtype)), requires_grad, device)
 
-
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    if _size_args(size) and min(_size_args(size)) < 0:
+# ---- filled with one value ----------------------------------------------------------------
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          **size_kw):
+    shape = _shape("zeros", size, size_kw)
+    if any(d < 0 for d in shape):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
-    return _filled(0, size, dtype, requires_grad, device)
+    return _new(lambda dt: _alloc(shape, dt._np, 0), dtype, out=out, requires_grad=requires_grad, device=device,
+                layout=layout, op="zeros")
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _filled(1, size, dtype, requires_grad, device)
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+         **size_kw):
+    shape = _shape("ones", size, size_kw)
+    return _new(lambda dt: _alloc(shape, dt._np, 1), dtype, out=out, requires_grad=requires_grad, device=device,
+                layout=layout, op="ones")
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
-    # torch leaves the memory uninitialised; zeros keep our results reproducible.
-    return _filled(0, size, dtype, requires_grad, device)
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None, **size_kw):
+    """Uninitialised memory in torch; zeros here, so our results stay reproducible."""
+    shape = _shape("empty", size, size_kw)
+    return _new(lambda dt: _alloc(shape, dt._np, 0), dtype, out=out, requires_grad=requires_grad, device=device,
+                layout=layout, op="empty")
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    if dtype is None:
-        dtype = (_dtype.bool_ if isinstance(fill_value, bool) else
-                 _dtype.int64 if isinstance(fill_value, numbers.Integral) else
-                 _dtype._scalar_dtype(complex(fill_value)) if isinstance(fill_value, complex) else
-                 get_default_dtype())
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    return _filled(fill_value, (size,), dtype, requires_grad, device)
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    """``size`` filled with ``fill_value``; without ``dtype``, the value's type decides
+    (bool, int64, complex, else the default float dtype)."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    shape = _shape("full", (size,), {})
+    fill_value = _fill_number(fill_value, "full")
+    return _new(lambda dt: _alloc(shape, dt._np, _to_c(fill_value, dt)), dtype, default=_number_dtype(fill_value),
+                out=out, requires_grad=requires_grad, device=device, layout=layout, op="full")
 
 
-def _like(input, dtype):
-    return dtype or input.dtype
+def _fill_number(v, op):
+    if isinstance(v, Tensor):
+        return v.item()
+    if not isinstance(v, (numbers.Number, np.generic)):
+        raise TypeError(f"{op}(): argument 'fill_value' (position 2) must be Number, not {type(v).__name__}")
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _number_dtype(v):
+    if isinstance(v, bool):
+        return _dtype.bool_
+    if isinstance(v, numbers.Integral):
+        return _dtype.int64
+    if isinstance(v, complex):
+        return _dtype._scalar_dtype(v)
+    return get_default_dtype()
+
+
+def _like(name, input, fill, dtype, requires_grad, device, layout):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+
+    def values(dt):
+        v = _to_c(fill, dt) if fill is not None else 0
+        return np.full_like(input._data, v, dtype=dt._np)  # keeps the input's memory layout, as torch
+    return _new(values, dtype, default=input.dtype, requires_grad=requires_grad, device=device, layout=layout,
+                op=name, like=True)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(0, input.shape, _like(input, dtype), requires_grad, device)
+    return _like("zeros_like", input, 0, dtype, requires_grad, device, layout)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(1, input.shape, _like(input, dtype), requires_grad, device)
+    return _like("ones_like", input, 1, dtype, requires_grad, device, layout)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(0, input.shape, _like(input, dtype), requires_grad, device)
+    return _like("empty_like", input, None, dtype, requires_grad, device, layout)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _filled(fill_value, input.shape, _like(input, dtype), requires_grad, device)
+    return _like("full_like", input, _fill_number(fill_value, "full_like"), dtype, requires_grad, device, layout)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+_SQUARE = object()  # eye(n): torch's overload without m (an explicit m=None is an error there)
 
 
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """``[start, start + step, ...)`` up to ``end``; floating values reproduce torch's bits.
-
-    torch's CPU kernel works in double and is vectorised: over whole blocks of two SIMD
-    vectors it computes each vector's first value ``fma(step, i0, start)``, rounds it to
-    the output dtype, and fills the vector with ``fma(step, j, base)``; the remaining tail
-    elements are ``fma(step, i, start)``. ``_torch_ramp`` does exactly that with NumPy.
-    """
-    if end is None:
-        start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (vals[1] - vals[0]) * vals[2] < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    if dtype is None:
-        dtype = _dtype.int64 if all(isinstance(v, numbers.Integral) for v in vals) else get_default_dtype()
-    n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
-    if dtype.is_floating_point:
-        arr = _torch_ramp(float(vals[0]), float(vals[2]), n, dtype._np)
-    else:
-        arr = np.arange(*vals)
-    return _finish(arr.astype(dtype._np, copy=False), requires_grad, device)
+def eye(n, m=_SQUARE, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """The ``n x m`` identity matrix; ``m`` defaults to ``n``."""
+    m = n if m is _SQUARE else m
+    for name, v in (("n", n), ("m", m)):
+        if not _is_int(v):
+            raise TypeError(f"eye(): argument '{name}' must be int, not {type(v).__name__}")
+        if v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    return _new(lambda dt: np.eye(int(n), int(m), dtype=dt._np), dtype, out=out, requires_grad=requires_grad,
+                device=device, layout=layout, op="eye")
 
 
-def _simd_bytes():
-    """The SIMD vector width torch's CPU kernels use here: 64 bytes with AVX-512, else 32."""
-    global _SIMD_BYTES
-    if _SIMD_BYTES is None:
-        import os
-        cap = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
-        try:
-            with open("/proc/cpuinfo") as f:
-                flags = set(next((line for line in f if line.startswith("flags")), "").split())
-        except OSError:
-            flags = set()
-        avx512 = {"avx512f", "avx512bw", "avx512vl", "avx512dq"} <= flags
-        _SIMD_BYTES = 64 if avx512 and cap in ("", "avx512") else 32
-    return _SIMD_BYTES
+# ---- the default device (torch/__init__.py) ------------------------------------------------
+def set_default_device(device):
+    """Make factory functions called without ``device=`` create on ``device`` (``None``
+    clears it). ``with torch.device(d):`` does the same for one block."""
+    _device._default = None if device is None else _device(device)
 
 
-_SIMD_BYTES = None
-
-
-def _torch_ramp(start, step, n, np_dtype):
-    """torch's vectorised arange kernel in float64 (see ``arange``), rounded to ``np_dtype``."""
-    idx = np.arange(n, dtype=np.float64)
-    out = _fma(idx, step, start)  # the scalar formula, used for the tail
-    lanes = _simd_bytes() // np.dtype(np_dtype).itemsize
-    n_vec = n // (2 * lanes) * (2 * lanes)
-    if n_vec:
-        first = idx[:n_vec:lanes]  # each vector's first index
-        base = _fma(first, step, start).astype(np_dtype).astype(np.float64)
-        j = np.arange(lanes, dtype=np.float64)
-        out[:n_vec] = _fma(j[None, :], step, base[:, None]).reshape(-1)
-    return out.astype(np_dtype)
-
-
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """``steps`` values from ``start`` to ``end``, with torch's bits: the first half is
-    ``fma(step, i, start)`` and the second half ``fma(-step, steps - 1 - i, end)``, each
-    rounded once to the output dtype (``step`` computed in that dtype; in double for integers)."""
-    dtype = dtype or get_default_dtype()
-    if steps < 0:
-        raise RuntimeError("number of steps must be non-negative")
-    if dtype.is_floating_point:
-        ct = dtype._np
-        s, e = ct.type(start), ct.type(end)
-    else:  # integer output: the ends are converted first, the ramp runs in double, then truncates
-        ct = np.dtype(np.float64)
-        s, e = ct.type(int(start)), ct.type(int(end))
-    if steps <= 1:
-        return _finish(np.array([s] * steps).astype(dtype._np), requires_grad, device)
-    step = (e - s) / ct.type(steps - 1)
-    i = np.arange(steps, dtype=np.float64)
-    half = steps // 2
-    if ct == np.float64:
-        vals = np.concatenate([_fma(i[:half], float(step), float(s)),
-                               _fma(steps - 1 - i[half:], -float(step), float(e))])
-    else:
-        vals = np.concatenate([_fma_to(i[:half], step, s, ct), _fma_to(steps - 1 - i[half:], -step, e, ct)])
-    return _finish(vals.astype(dtype._np), requires_grad, device)
-
-
-# ---- fused multiply-add, as torch's kernels compute (one rounding) -------------------------
-def _two_sum(a, b):
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _split(x):
-    t = 134217729.0 * x  # 2**27 + 1: Veltkamp's split into two 26-bit halves
-    hi = t - (t - x)
-    return hi, x - hi
-
-
-def _fma(k, step, start):
-    """``k * step + start`` in float64 with one rounding, like C's ``fma``: the product and
-    the sum are made exact with Dekker's error-free transformations, and the last bits left
-    over only decide exact ties of the final rounding."""
-    p = k * step
-    kh, kl = _split(np.asarray(k, dtype=np.float64))
-    sh, sl = _split(np.asarray(step, dtype=np.float64))
-    p_err = ((kh * sh - p) + kh * sl + kl * sh) + kl * sl  # k * step == p + p_err exactly
-    s, s_err = _two_sum(p, start)
-    t, t_err = _two_sum(s_err, p_err)
-    r, r_err = _two_sum(s, t)  # exact value: r + r_err + t_err
-    neighbour = np.nextafter(r, np.where(r_err < 0, -np.inf, np.inf))
-    past_tie = (2 * r_err == neighbour - r) & (np.signbit(r_err) == np.signbit(t_err)) & (t_err != 0)
-    return np.where(past_tie, neighbour, r)
-
-
-def _fma_to(k, step, start, np_dtype):
-    """``k * step + start`` rounded once to a narrower float type (float32/float16): exact
-    in float64 up to one rounding, whose error decides the rare ties of the final rounding."""
-    p = k * np.float64(step)  # exact: a 24-bit mantissa times an integer below 2**29
-    s, err = _two_sum(p, np.float64(start))
-    r = s.astype(np_dtype)
-    up = np.nextafter(r, np_dtype.type(np.inf))
-    down = np.nextafter(r, np_dtype.type(-np.inf))
-    r64 = r.astype(np.float64)
-    r = np.where((r64 + up.astype(np.float64)) / 2 == s, np.where(err > 0, up, r), r)
-    return np.where((r64 + down.astype(np.float64)) / 2 == s, np.where(err < 0, down, r), r)
-
-
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
-    lin = linspace(start, end, steps, dtype=_dtype.float64)._data
-    return _finish(np.power(base, lin).astype(_np_dtype(dtype)), requires_grad, device)
-
-
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    return _finish(np.asarray(s, dtype=_np_dtype(dtype)), requires_grad, device)
+def get_default_device():
+    """The device factory functions use now. Like torch, a device without an index is
+    resolved by creating an empty tensor there -- which fails for ``cuda`` here."""
+    current = _device._current()
+    if current is None:
+        return _device("cpu")
+    return current if current.index is not None else tensor([]).device
