@@ -107,6 +107,39 @@ def _can_grad(a):
     return isinstance(a, np.ndarray) and a.dtype.kind == "f"
 
 
+def assert_same_structure(ours, theirs, path="obj"):
+    """Deep, exact comparison of one of our results with torch's: the same container types
+    (by type name: list, tuple, namedtuple, dict, OrderedDict), dict keys in the same order,
+    the same ``_metadata`` on state dicts, and for tensors the same class (Tensor or
+    Parameter), dtype, shape, ``requires_grad`` and values (NaN equal to NaN)."""
+    if isinstance(theirs, torch.Tensor):
+        assert isinstance(ours, mt.Tensor), f"{path}: expected a Tensor, got {type(ours)}"
+        assert isinstance(ours, mt.nn.Parameter) == isinstance(theirs, torch.nn.Parameter), f"{path}: Parameter or not"
+        assert dtype_name(ours.dtype) == dtype_name(theirs.dtype), f"{path}: dtype {ours.dtype} != {theirs.dtype}"
+        assert tuple(ours.shape) == tuple(theirs.shape), f"{path}: shape {tuple(ours.shape)} != {tuple(theirs.shape)}"
+        assert ours.requires_grad == theirs.requires_grad, f"{path}: requires_grad"
+        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy(), err_msg=path)
+        return
+    assert type(ours).__name__ == type(theirs).__name__, f"{path}: {type(ours)} != {type(theirs)}"
+    if isinstance(theirs, dict):
+        assert list(ours) == list(theirs), f"{path}: keys {list(ours)} != {list(theirs)}"
+        assert getattr(ours, "_metadata", None) == getattr(theirs, "_metadata", None), f"{path}: _metadata"
+        for k in theirs:
+            assert_same_structure(ours[k], theirs[k], f"{path}[{k!r}]")
+    elif isinstance(theirs, (list, tuple)) and not isinstance(theirs, torch.Size):
+        assert len(ours) == len(theirs), f"{path}: length {len(ours)} != {len(theirs)}"
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            assert_same_structure(a, b, f"{path}[{i}]")
+    elif isinstance(theirs, np.ndarray):
+        np.testing.assert_array_equal(ours, theirs, err_msg=path)
+    elif isinstance(theirs, float) and np.isnan(theirs):
+        assert np.isnan(ours), path
+    elif isinstance(theirs, torch.dtype):
+        assert dtype_name(ours) == dtype_name(theirs), path
+    else:
+        assert ours == theirs, f"{path}: {ours!r} != {theirs!r}"
+
+
 def same(fn):
     """Run a scenario ``fn(T)`` with ``T`` = each library and compare everything it returns."""
     assert_same_result(fn(mt), fn(torch))
@@ -137,6 +170,11 @@ def assert_close(ours, theirs, rtol=None, atol=None, check_dtype=True, what="val
                                    atol=dflt[1] if atol is None else atol, equal_nan=True, err_msg=what)
     else:
         np.testing.assert_array_equal(a, b, err_msg=what)
+
+
+def assert_exact(ours, theirs, what="value"):
+    """Same shape, same dtype and exactly the same values (NaN equal to NaN)."""
+    assert_close(ours, theirs, rtol=0, atol=0, what=what)
 
 
 def assert_same_result(ours, theirs, **kw):

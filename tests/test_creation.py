@@ -9,11 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import minitorch_compat as mt
-from helpers import ALL_DTYPES, arrays, assert_close, assert_same_result, dtype_name, shapes
+from helpers import ALL_DTYPES, arrays, assert_close, assert_same_result, dtype_name, same, shapes
 
-
-def same(fn):
-    assert_same_result(fn(mt), fn(torch))
 
 
 def exact(fn):

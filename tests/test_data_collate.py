@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import minitorch_compat as mt
+from helpers import assert_same_structure
 import minitorch_compat.utils.data as mud
-from test_data_common import assert_same, normalise, outcome
+from test_data_common import normalise, outcome
 
 SETTINGS = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
@@ -58,7 +59,7 @@ def assert_collates_alike(batch, fn="default_collate"):
     ours, theirs = collate_both(batch, fn)
     assert ours[0] == theirs[0], (ours, theirs)
     if theirs[0] == "ok":
-        assert_same(ours[1], theirs[1])
+        assert_same_structure(ours[1], theirs[1])
     else:
         assert ours == theirs
 
@@ -195,7 +196,7 @@ def test_collate_fn_map_extension_point():
         mapping[Box] = collate_box
         return collate.collate([{"b": Box(1), "n": 1}, {"b": Box(2), "n": 2}], collate_fn_map=mapping)
 
-    assert_same(run(mt), run(torch))
+    assert_same_structure(run(mt), run(torch))
 
 
 def test_editing_default_map_in_place_is_honoured():

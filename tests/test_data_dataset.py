@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import minitorch_compat as mt
+from helpers import assert_same_structure
 import minitorch_compat.utils.data as mud
-from test_data_common import assert_same, outcome
+from test_data_common import outcome
 
 SETTINGS = settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 
@@ -28,8 +29,8 @@ def test_tensor_dataset_items_and_errors():
     ours, theirs = tensor_datasets(5)
     assert len(ours) == len(theirs) == 5
     for i in (0, 4, -1):
-        assert_same(ours[i], theirs[i])
-    assert_same(ours.__getitems__([3, 0, 3]), [theirs[3], theirs[0], theirs[3]])
+        assert_same_structure(ours[i], theirs[i])
+    assert_same_structure(ours.__getitems__([3, 0, 3]), [theirs[3], theirs[0], theirs[3]])
     assert outcome(lambda: mud.TensorDataset(mt.zeros(2), mt.zeros(3))) == \
         outcome(lambda: tud.TensorDataset(torch.zeros(2), torch.zeros(3)))
 
@@ -51,9 +52,9 @@ def test_subset_and_subclass_rule():
     idx = [5, 1, 7, 7]
     s_ours, s_theirs = mud.Subset(ours, idx), tud.Subset(theirs, idx)
     assert len(s_ours) == 4
-    assert_same(s_ours[2], s_theirs[2])
-    assert_same(s_ours.__getitems__([0, 3]), s_theirs.__getitems__([0, 3]))
-    assert_same(list(mud.DataLoader(s_ours, batch_size=3)), list(tud.DataLoader(s_theirs, batch_size=3)))
+    assert_same_structure(s_ours[2], s_theirs[2])
+    assert_same_structure(s_ours.__getitems__([0, 3]), s_theirs.__getitems__([0, 3]))
+    assert_same_structure(list(mud.DataLoader(s_ours, batch_size=3)), list(tud.DataLoader(s_theirs, batch_size=3)))
 
     def make(u):
         class Bad(u.Subset):
@@ -110,9 +111,9 @@ def test_stack_dataset():
         t_kwargs = {k: theirs if v is ours else v for k, v in kwargs.items()}
         s_ours, s_theirs = mud.StackDataset(*args, **kwargs), tud.StackDataset(*t_args, **t_kwargs)
         assert len(s_ours) == len(s_theirs) == 6
-        assert_same(s_ours[4], s_theirs[4])
-        assert_same(s_ours.__getitems__([1, 5]), s_theirs.__getitems__([1, 5]))
-        assert_same(list(mud.DataLoader(s_ours, batch_size=4)), list(tud.DataLoader(s_theirs, batch_size=4)))
+        assert_same_structure(s_ours[4], s_theirs[4])
+        assert_same_structure(s_ours.__getitems__([1, 5]), s_theirs.__getitems__([1, 5]))
+        assert_same_structure(list(mud.DataLoader(s_ours, batch_size=4)), list(tud.DataLoader(s_theirs, batch_size=4)))
     for args, kwargs in [((), {}), ((extra,), {"a": extra}), ((extra, [1]), {})]:
         assert outcome(lambda: mud.StackDataset(*args, **kwargs)) == outcome(lambda: tud.StackDataset(*args, **kwargs))
 

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import minitorch_compat as mt
+from helpers import assert_same_structure
 import minitorch_compat.utils.data as mud
-from test_data_common import assert_same, normalise, outcome
+from test_data_common import normalise, outcome
 
 SETTINGS = settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 Pair = collections.namedtuple("Pair", ["x", "y"])
@@ -36,7 +37,7 @@ def epochs(lib, make_dataset, seed, use_generator, n_epochs=2, between=None, **k
 def assert_epochs_alike(make_dataset, seed=0, use_generator=False, **kwargs):
     ours = epochs(mt, make_dataset, seed, use_generator, **kwargs)
     theirs = epochs(torch, make_dataset, seed, use_generator, **kwargs)
-    assert_same(ours, theirs)
+    assert_same_structure(ours, theirs)
     return ours
 
 
@@ -100,7 +101,7 @@ def test_sampler_variants(kwargs):
     kw = lambda lib: {k: (lib.utils.data.SequentialSampler(range(7)) if k == "sampler" else v) for k, v in kwargs.items()}
     ours = epochs(mt, make, 5, False, **kw(mt))
     theirs = epochs(torch, make, 5, False, **kw(torch))
-    assert_same(ours, theirs)
+    assert_same_structure(ours, theirs)
 
 
 def test_custom_batch_sampler_and_weighted_sampler():
@@ -112,7 +113,7 @@ def test_custom_batch_sampler_and_weighted_sampler():
                               sampler=u.WeightedRandomSampler([1.0] * 10, 10, generator=lib.Generator().manual_seed(2))))
         return a, b
 
-    assert_same(run(mt), run(torch))
+    assert_same_structure(run(mt), run(torch))
 
 
 def pad_collate(batch):
@@ -169,7 +170,7 @@ class TorchStream(tud.IterableDataset):
 def test_iterable_dataset(batch_size, drop_last):
     ours = epochs(mt, lambda lib: Stream(7, lib), 0, False, batch_size=batch_size, drop_last=drop_last)
     theirs = epochs(torch, lambda lib: TorchStream(7, lib), 0, False, batch_size=batch_size, drop_last=drop_last)
-    assert_same(ours, theirs)
+    assert_same_structure(ours, theirs)
 
 
 def test_iterable_dataset_len_and_overrun_warning():

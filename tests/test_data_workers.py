@@ -16,8 +16,9 @@ import pytest
 import torch
 
 import minitorch_compat as mt
+from helpers import assert_same_structure
 import minitorch_compat.utils.data as mud
-from test_data_common import assert_same
+
 
 pytestmark = pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning")
 
@@ -50,7 +51,7 @@ def run_epochs(lib, dataset, n_epochs=2, seed=123, **kwargs):
 @pytest.mark.parametrize("num_workers", [0, 1, 2, 3])
 def test_worker_seeds_and_order_match_torch(num_workers):
     kwargs = dict(batch_size=2, shuffle=True, num_workers=num_workers)
-    assert_same(run_epochs(mt, Probe(mt), **kwargs), run_epochs(torch, Probe(torch), **kwargs))
+    assert_same_structure(run_epochs(mt, Probe(mt), **kwargs), run_epochs(torch, Probe(torch), **kwargs))
 
 
 def test_persistent_workers_prefetch_and_generator_match_torch():
@@ -58,7 +59,7 @@ def test_persistent_workers_prefetch_and_generator_match_torch():
         return dict(batch_size=3, shuffle=True, num_workers=2, persistent_workers=True, prefetch_factor=1,
                     generator=lib.Generator().manual_seed(99))
 
-    assert_same(run_epochs(mt, Probe(mt), n_epochs=3, **kwargs(mt)),
+    assert_same_structure(run_epochs(mt, Probe(mt), n_epochs=3, **kwargs(mt)),
                 run_epochs(torch, Probe(torch), n_epochs=3, **kwargs(torch)))
 
 
@@ -72,7 +73,7 @@ def test_worker_init_fn_and_tensor_dataset_match_torch():
         return lib.utils.data.StackDataset(lib.utils.data.TensorDataset(lib.tensor(x)), Probe(lib, 13))
 
     kwargs = dict(batch_size=4, num_workers=2, worker_init_fn=init, drop_last=True)
-    assert_same(run_epochs(mt, make(mt), **kwargs), run_epochs(torch, make(torch), **kwargs))
+    assert_same_structure(run_epochs(mt, make(mt), **kwargs), run_epochs(torch, make(torch), **kwargs))
 
 
 def test_out_of_order_yields_the_same_batches():
@@ -100,7 +101,7 @@ def make_stream(lib, shard):
 @pytest.mark.parametrize("shard", [False, True])
 def test_iterable_dataset_with_workers(shard):
     kwargs = dict(batch_size=3, num_workers=2)
-    assert_same(run_epochs(mt, make_stream(mt, shard), n_epochs=1, **kwargs),
+    assert_same_structure(run_epochs(mt, make_stream(mt, shard), n_epochs=1, **kwargs),
                 run_epochs(torch, make_stream(torch, shard), n_epochs=1, **kwargs))
 
 

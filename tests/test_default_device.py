@@ -36,7 +36,7 @@ def outcome(T, code, x):
         return type(e).__name__, str(e)
 
 
-def both(code, setup):
+def run_under(code, setup):
     """``code`` evaluated under ``setup(T)`` (a context manager) for each library."""
     results = []
     for T in (mt, torch):
@@ -49,7 +49,7 @@ def both(code, setup):
 @pytest.mark.parametrize("code", FACTORIES + NOT_AFFECTED)
 @pytest.mark.parametrize("device", ["cpu", "cuda", "cuda:0"])
 def test_with_device_block(code, device, cpu_only):
-    ours, theirs = both(code, lambda T: T.device(device))
+    ours, theirs = run_under(code, lambda T: T.device(device))
     assert ours == theirs
 
 
@@ -65,7 +65,7 @@ def test_set_default_device(code, device, cpu_only):
 
         def __exit__(self, *exc):
             self.T.set_default_device(None)
-    ours, theirs = both(code, Default)
+    ours, theirs = run_under(code, Default)
     assert ours == theirs
 
 

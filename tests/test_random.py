@@ -42,7 +42,7 @@ def mgen_(seed):
     return Generator().manual_seed(seed)
 
 
-def same(ours, theirs):
+def assert_bits_equal(ours, theirs):
     """Same dtype, shape and bits (NaNs included)."""
     theirs = theirs.numpy() if isinstance(theirs, torch.Tensor) else np.asarray(theirs)
     assert ours.dtype == theirs.dtype, (ours.dtype, theirs.dtype)
@@ -56,7 +56,7 @@ def same(ours, theirs):
 
 def test_fresh_generator_matches_torch():
     assert Generator().initial_seed() == torch.Generator().initial_seed() == 67280421310721
-    same(Generator()._uniform((20,), np.float32), torch.rand(20, generator=torch.Generator()))
+    assert_bits_equal(Generator()._uniform((20,), np.float32), torch.rand(20, generator=torch.Generator()))
     assert np.array_equal(Generator()._state_bytes(), torch.Generator().get_state().numpy())
 
 
@@ -67,7 +67,7 @@ def test_manual_seed_values(seed):
     assert g.manual_seed(seed) is g
     t.manual_seed(seed)
     assert g.initial_seed() == t.initial_seed()
-    same(g._uniform((50,), np.float32), torch.rand(50, generator=t))
+    assert_bits_equal(g._uniform((50,), np.float32), torch.rand(50, generator=t))
 
 
 @pytest.mark.parametrize("bad", [2**64, -2**63 - 1, 2**70, -2**64])
@@ -121,9 +121,9 @@ def test_global_generator_matches_torch_global():
     for s in (0, 7, 2**40):
         torch.manual_seed(s)
         mrandom.manual_seed(s)
-        same(mgen.default_generator._uniform((3, 4), np.float32), torch.rand(3, 4))
-        same(mgen.default_generator._normal((5,), np.float32), torch.randn(5))
-        same(mgen.default_generator._randperm(10), torch.randperm(10))
+        assert_bits_equal(mgen.default_generator._uniform((3, 4), np.float32), torch.rand(3, 4))
+        assert_bits_equal(mgen.default_generator._normal((5,), np.float32), torch.randn(5))
+        assert_bits_equal(mgen.default_generator._randperm(10), torch.randperm(10))
         assert mgen.default_generator._random_int64_scalar() == \
             int(torch.empty((), dtype=torch.int64).random_().item())
 
@@ -133,7 +133,7 @@ def test_global_generator_matches_torch_global():
 @given(seed=seeds, shape=shapes, kind=st.sampled_from(FLOATS))
 def test_rand(seed, shape, kind):
     np_dt, t_dt = kind
-    same(mgen_(seed)._uniform(shape, np_dt), torch.rand(shape, dtype=t_dt, generator=tgen(seed)))
+    assert_bits_equal(mgen_(seed)._uniform(shape, np_dt), torch.rand(shape, dtype=t_dt, generator=tgen(seed)))
 
 
 @given(seed=seeds, n=st.integers(0, 300), kind=st.sampled_from(FLOATS),
@@ -143,7 +143,7 @@ def test_uniform_bounds(seed, n, kind, bounds):
     low, width = bounds
     high = low + width
     theirs = torch.empty(n, dtype=t_dt).uniform_(low, high, generator=tgen(seed))
-    same(mgen_(seed)._uniform((n,), np_dt, low, high), theirs)
+    assert_bits_equal(mgen_(seed)._uniform((n,), np_dt, low, high), theirs)
 
 
 @pytest.mark.parametrize("np_dt,t_dt", FLOATS)
@@ -151,7 +151,7 @@ def test_uniform_rounding_onto_upper_bound_returns_lower(np_dt, t_dt):
     # a range of one unit in the last place: about half the values round up to `to`
     low, high = 1.0, float(np.nextafter(np_dt(1.0), np_dt(2.0)))
     ours = mgen_(3)._uniform((500,), np_dt, low, high)
-    same(ours, torch.empty(500, dtype=t_dt).uniform_(low, high, generator=tgen(3)))
+    assert_bits_equal(ours, torch.empty(500, dtype=t_dt).uniform_(low, high, generator=tgen(3)))
     assert (ours == np_dt(low)).all()
 
 
@@ -183,12 +183,12 @@ def test_randint(seed, shape, bounds, kind):
             theirs = torch.randint(low, high, shape, dtype=t_dt, generator=tgen(seed))
         except RuntimeError:  # bounds outside the dtype: the tensor layer's check
             return
-    same(mgen_(seed)._randint(low, high, shape, np_dt), theirs)
+    assert_bits_equal(mgen_(seed)._randint(low, high, shape, np_dt), theirs)
 
 
 @given(seed=seeds, low=st.integers(-2**62, 2**62), width=st.integers(1, 2**62 - 1))
 def test_randint_any_int64_range(seed, low, width):
-    same(mgen_(seed)._randint(low, low + width, (7,)),
+    assert_bits_equal(mgen_(seed)._randint(low, low + width, (7,)),
          torch.randint(low, low + width, (7,), generator=tgen(seed)))
 
 
@@ -200,7 +200,7 @@ def test_randint_empty_range_error():
 @given(seed=seeds, shape=shapes, kind=st.sampled_from(INT_TYPES))
 def test_random_no_bounds(seed, shape, kind):
     np_dt, t_dt = kind
-    same(mgen_(seed)._random_(shape, np_dt),
+    assert_bits_equal(mgen_(seed)._random_(shape, np_dt),
          torch.empty(shape, dtype=t_dt).random_(generator=tgen(seed)))
 
 
@@ -218,7 +218,7 @@ def test_random_unsigned_not_implemented(np_dt, t_dt):
 def test_random_int64_scalar_and_full_range(seed):
     assert mgen_(seed)._random_int64_scalar() == \
         int(torch.empty((), dtype=torch.int64).random_(generator=tgen(seed)).item())
-    same(mgen_(seed)._random_full_64((9,)),
+    assert_bits_equal(mgen_(seed)._random_full_64((9,)),
          torch.empty(9, dtype=torch.int64).random_(-2**63, None, generator=tgen(seed)))
 
 
@@ -226,14 +226,14 @@ def test_random_int64_scalar_and_full_range(seed):
 
 @given(seed=seeds, n=st.integers(0, 3000))
 def test_randperm(seed, n):
-    same(mgen_(seed)._randperm(n), torch.randperm(n, generator=tgen(seed)))
+    assert_bits_equal(mgen_(seed)._randperm(n), torch.randperm(n, generator=tgen(seed)))
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 60000])
 def test_randperm_edges(n):
     g, t = mgen_(11), tgen(11)
-    same(g._randperm(n), torch.randperm(n, generator=t))
-    same(g._uniform((4,), np.float32), torch.rand(4, generator=t))  # same draws consumed
+    assert_bits_equal(g._randperm(n), torch.randperm(n, generator=t))
+    assert_bits_equal(g._uniform((4,), np.float32), torch.rand(4, generator=t))  # same draws consumed
 
 
 def test_randperm_matches_the_swap_loop():
@@ -253,7 +253,7 @@ def test_randperm_matches_the_swap_loop():
 def test_normal_small_scalar_path(seed, n, kind, params):
     np_dt, t_dt = kind
     mean, std = params
-    same(mgen_(seed)._normal((n,), np_dt, mean, std),
+    assert_bits_equal(mgen_(seed)._normal((n,), np_dt, mean, std),
          torch.empty(n, dtype=t_dt).normal_(mean, std, generator=tgen(seed)))
 
 
@@ -263,14 +263,14 @@ def test_normal_small_scalar_path(seed, n, kind, params):
 def test_normal_vector_path(seed, n, kind, params):
     np_dt, t_dt = kind
     mean, std = params
-    same(mgen_(seed)._normal((n,), np_dt, mean, std),
+    assert_bits_equal(mgen_(seed)._normal((n,), np_dt, mean, std),
          torch.empty(n, dtype=t_dt).normal_(mean, std, generator=tgen(seed)))
 
 
 @needs_avx2
 @pytest.mark.parametrize("np_dt,t_dt", FLOATS)
 def test_randn_large(np_dt, t_dt):
-    same(mgen_(5)._normal((300, 101), np_dt), torch.randn(300, 101, dtype=t_dt, generator=tgen(5)))
+    assert_bits_equal(mgen_(5)._normal((300, 101), np_dt), torch.randn(300, 101, dtype=t_dt, generator=tgen(5)))
 
 
 @given(seed=seeds, sizes=st.lists(st.integers(0, 40), min_size=1, max_size=8))
@@ -280,14 +280,14 @@ def test_normal_cached_value_carries_across_calls(seed, sizes):
     for n in sizes:
         if n >= 16 and not AVX2_NORMAL:
             continue
-        same(g._normal((n,), np.float64), torch.randn(n, dtype=torch.float64, generator=t))
-        same(g._normal((n % 7,), np.float32), torch.randn(n % 7, generator=t))
+        assert_bits_equal(g._normal((n,), np.float64), torch.randn(n, dtype=torch.float64, generator=t))
+        assert_bits_equal(g._normal((n % 7,), np.float32), torch.randn(n % 7, generator=t))
 
 
 @given(seed=seeds, n=st.integers(16, 60))
 def test_normal_strided_uses_scalar_path(seed, n):
     theirs = torch.empty(2 * n)[::2].normal_(generator=tgen(seed))
-    same(mgen_(seed)._normal((n,), np.float32, contiguous=False), theirs)
+    assert_bits_equal(mgen_(seed)._normal((n,), np.float32, contiguous=False), theirs)
 
 
 def test_normal_std_error():
@@ -318,7 +318,7 @@ def test_fma_emulation_is_correctly_rounded():
        kind=st.sampled_from(FLOATS + [(np.int64, torch.int64), (np.bool_, torch.bool)]))
 def test_bernoulli_scalar(seed, shape, p, kind):
     np_dt, t_dt = kind
-    same(mgen_(seed)._bernoulli(p, shape, np_dt),
+    assert_bits_equal(mgen_(seed)._bernoulli(p, shape, np_dt),
          torch.empty(shape, dtype=t_dt).bernoulli_(p, generator=tgen(seed)))
 
 
@@ -337,14 +337,14 @@ def test_dropout_mask(p):
 def test_bernoulli_probability_tensor(seed, shape, kind):
     np_dt, t_dt = kind
     p = np.random.default_rng(abs(seed) % 1000).random(shape).astype(np_dt)
-    same(mgen_(seed)._bernoulli(p, shape, np_dt), torch.bernoulli(torch.from_numpy(p),
+    assert_bits_equal(mgen_(seed)._bernoulli(p, shape, np_dt), torch.bernoulli(torch.from_numpy(p),
                                                                   generator=tgen(seed)))
 
 
 @given(seed=seeds, shape=shapes, kind=st.sampled_from(FLOATS), lam=st.sampled_from([1.0, 0.5, 3.0]))
 def test_exponential(seed, shape, kind, lam):
     np_dt, t_dt = kind
-    same(mgen_(seed)._exponential(shape, np_dt, lam),
+    assert_bits_equal(mgen_(seed)._exponential(shape, np_dt, lam),
          torch.empty(shape, dtype=t_dt).exponential_(lam, generator=tgen(seed)))
 
 
@@ -357,7 +357,7 @@ def test_multinomial(seed, rows, ncat, k, replacement, kind):
     shape = (ncat,) if rows is None else (rows, ncat)
     p = np.random.default_rng(abs(seed) % 997).random(shape).astype(np_dt) + np_dt(0.01)
     theirs = torch.multinomial(torch.from_numpy(p), k, replacement, generator=tgen(seed))
-    same(mgen_(seed)._multinomial(p, k, replacement), theirs)
+    assert_bits_equal(mgen_(seed)._multinomial(p, k, replacement), theirs)
 
 
 def test_multinomial_with_zero_weights_picks_positive_first():
@@ -374,7 +374,7 @@ def test_multinomial_with_zero_weights_picks_positive_first():
 def test_weighted_sampler_style_call():
     w = torch.as_tensor([0.1, 0.9, 0.4, 0.7, 3.0, 0.2], dtype=torch.double)
     theirs = torch.multinomial(w, 100, True, generator=tgen(9))
-    same(mgen_(9)._multinomial(w.numpy(), 100, True), theirs)
+    assert_bits_equal(mgen_(9)._multinomial(w.numpy(), 100, True), theirs)
 
 
 @pytest.mark.parametrize("probs,k,repl", [([0.0, 0.0], 1, False), ([0.0, 0.0], 2, True),
@@ -397,32 +397,32 @@ OPS = ["rand", "rand64", "randn_small", "randn", "randperm", "randint", "randint
 def _run(op, arg, g, t):
     n = arg % 50
     if op == "rand":
-        same(g._uniform((n,), np.float32), torch.rand(n, generator=t))
+        assert_bits_equal(g._uniform((n,), np.float32), torch.rand(n, generator=t))
     elif op == "rand64":
-        same(g._uniform((n,), np.float64), torch.rand(n, dtype=torch.float64, generator=t))
+        assert_bits_equal(g._uniform((n,), np.float64), torch.rand(n, dtype=torch.float64, generator=t))
     elif op == "randn_small":
-        same(g._normal((n % 16,), np.float32), torch.randn(n % 16, generator=t))
+        assert_bits_equal(g._normal((n % 16,), np.float32), torch.randn(n % 16, generator=t))
     elif op == "randn":
         if AVX2_NORMAL:
-            same(g._normal((n + 16,), np.float32), torch.randn(n + 16, generator=t))
+            assert_bits_equal(g._normal((n + 16,), np.float32), torch.randn(n + 16, generator=t))
     elif op == "randperm":
-        same(g._randperm(arg), torch.randperm(arg, generator=t))
+        assert_bits_equal(g._randperm(arg), torch.randperm(arg, generator=t))
     elif op == "randint":
-        same(g._randint(-3, n + 1, (n,)), torch.randint(-3, n + 1, (n,), generator=t))
+        assert_bits_equal(g._randint(-3, n + 1, (n,)), torch.randint(-3, n + 1, (n,), generator=t))
     elif op == "randint64":
-        same(g._randint(0, 2**33, (n,)), torch.randint(0, 2**33, (n,), generator=t))
+        assert_bits_equal(g._randint(0, 2**33, (n,)), torch.randint(0, 2**33, (n,), generator=t))
     elif op == "bernoulli":
-        same(g._bernoulli(0.3, (n,), np.float32), torch.empty(n).bernoulli_(0.3, generator=t))
+        assert_bits_equal(g._bernoulli(0.3, (n,), np.float32), torch.empty(n).bernoulli_(0.3, generator=t))
     elif op == "exponential":
-        same(g._exponential((n,), np.float32), torch.empty(n).exponential_(generator=t))
+        assert_bits_equal(g._exponential((n,), np.float32), torch.empty(n).exponential_(generator=t))
     elif op == "multinomial":
         p = np.linspace(0.1, 1.0, 7)
-        same(g._multinomial(p, n + 1, True),
+        assert_bits_equal(g._multinomial(p, n + 1, True),
              torch.multinomial(torch.from_numpy(p), n + 1, True, generator=t))
     elif op == "random_":
-        same(g._random_((n,), np.int64), torch.empty(n, dtype=torch.int64).random_(generator=t))
+        assert_bits_equal(g._random_((n,), np.int64), torch.empty(n, dtype=torch.int64).random_(generator=t))
     elif op == "uniform":
-        same(g._uniform((n,), np.float32, -0.2, 0.2),
+        assert_bits_equal(g._uniform((n,), np.float32, -0.2, 0.2),
              torch.empty(n).uniform_(-0.2, 0.2, generator=t))
 
 
@@ -447,11 +447,11 @@ def test_state_exchange_with_torch(seed, program):
     # torch -> ours
     g2 = Generator()
     g2.set_state(t.get_state().numpy())
-    same(g2._normal((5,), np.float64), torch.randn(5, dtype=torch.float64, generator=t))
+    assert_bits_equal(g2._normal((5,), np.float64), torch.randn(5, dtype=torch.float64, generator=t))
     # ours -> torch
     t2 = torch.Generator()
     t2.set_state(torch.from_numpy(g2._state_bytes()))
-    same(g2._uniform((9,), np.float32), torch.rand(9, generator=t2))
+    assert_bits_equal(g2._uniform((9,), np.float32), torch.rand(9, generator=t2))
     assert g2.initial_seed() == t2.initial_seed()
 
 

@@ -20,7 +20,7 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from helpers import raises_like
+from helpers import raises_like, assert_same_structure
 
 import minitorch_compat as mt
 from minitorch_compat import serialization as ser
@@ -49,29 +49,6 @@ def to_torch(obj):
     if isinstance(obj, mt.Size):
         return torch.Size(obj)
     return obj
-
-
-def assert_same(ours, theirs, path="obj"):
-    """Deep comparison of one of our structures with a torch structure."""
-    if isinstance(theirs, torch.Tensor):
-        assert isinstance(ours, mt.Tensor), f"{path}: {type(ours)}"
-        assert isinstance(ours, mt.nn.Parameter) == isinstance(theirs, torch.nn.Parameter), path
-        assert str(ours.dtype) == str(theirs.dtype) and tuple(ours.shape) == tuple(theirs.shape), path
-        assert ours.requires_grad == theirs.requires_grad, path
-        np.testing.assert_array_equal(ours.detach().numpy(), theirs.detach().numpy(), err_msg=path)
-    elif isinstance(theirs, dict):
-        assert type(ours).__name__ == type(theirs).__name__ and list(ours) == list(theirs), path
-        assert getattr(ours, "_metadata", None) == getattr(theirs, "_metadata", None), path
-        for k in theirs:
-            assert_same(ours[k], theirs[k], f"{path}[{k!r}]")
-    elif isinstance(theirs, (list, tuple)) and not isinstance(theirs, torch.Size):
-        assert type(ours) is type(theirs) and len(ours) == len(theirs), path
-        for i, (a, b) in enumerate(zip(ours, theirs)):
-            assert_same(a, b, f"{path}[{i}]")
-    elif isinstance(theirs, torch.dtype):
-        assert str(ours) == str(theirs), path
-    else:
-        assert type(ours).__name__ == type(theirs).__name__ and ours == theirs, f"{path}: {ours!r} != {theirs!r}"
 
 
 def quickstart_state(T):
@@ -103,7 +80,7 @@ def test_ours_to_torch_round_trip(tmp_path):
     ours = sample_objects(mt)
     mt.save(ours, path)
     loaded = torch.load(path, weights_only=True)
-    assert_same(ours, loaded)
+    assert_same_structure(ours, loaded)
     v = loaded["views"]  # views of one storage are still views of one storage
     assert v[0].untyped_storage().data_ptr() == v[1].untyped_storage().data_ptr() == v[4].untyped_storage().data_ptr()
     assert v[1].stride() == (1, 6) and v[2].storage_offset() == 6
@@ -117,14 +94,14 @@ def test_torch_to_ours_round_trip(tmp_path):
     theirs = sample_objects(torch)
     torch.save(theirs, path)
     loaded = mt.load(path)
-    assert_same(loaded, theirs)
+    assert_same_structure(loaded, theirs)
     v = loaded["views"]
     assert np.shares_memory(v[0].numpy(), v[1].numpy()) and np.shares_memory(v[0].numpy(), v[4].numpy())
     v[0][1, 0] = 100.0  # and they stay live views of one buffer, as in torch
     assert v[2][0].item() == 100.0
     assert v[0].numpy().flags.writeable
     for spelling in ("cpu", mt.device("cpu"), {"cpu": "cpu"}, lambda storage, loc: storage):
-        assert_same(mt.load(path, map_location=spelling, weights_only=True)["model_state_dict"],
+        assert_same_structure(mt.load(path, map_location=spelling, weights_only=True)["model_state_dict"],
                     theirs["model_state_dict"])
 
 
@@ -157,11 +134,11 @@ def test_random_structures_round_trip_both_ways(obj):
     mt.save(obj, buf)
     buf.seek(0)
     theirs = torch.load(buf, weights_only=True)
-    assert_same(obj, theirs)
+    assert_same_structure(obj, theirs)
     buf2 = io.BytesIO()
     torch.save(theirs, buf2)
     buf2.seek(0)
-    assert_same(mt.load(buf2), theirs)
+    assert_same_structure(mt.load(buf2), theirs)
 
 
 def test_zip_layout_matches_torch(tmp_path):
@@ -185,8 +162,8 @@ def test_zip64_records_are_readable(tmp_path, monkeypatch):
     obj = {"w": mt.arange(100.0), "b": [mt.ones(2, 3)]}
     mt.save(obj, tmp_path / "z.pt")
     assert zipfile.ZipFile(tmp_path / "z.pt").testzip() is None
-    assert_same(obj, torch.load(tmp_path / "z.pt", weights_only=True))
-    assert_same(mt.load(tmp_path / "z.pt"), to_torch(obj))
+    assert_same_structure(obj, torch.load(tmp_path / "z.pt", weights_only=True))
+    assert_same_structure(mt.load(tmp_path / "z.pt"), to_torch(obj))
 
 
 
@@ -275,10 +252,10 @@ def test_map_location_callable_is_called_as_torch_calls_it(tmp_path):
             seen.append((type(storage).__name__, storage.nbytes(), len(storage), location, str(storage.device)))
             return None  # None: as if there were no map_location
 
-        assert_same(L.load(tmp_path / "t.pt", map_location=record) if L is mt else mt.load(tmp_path / "t.pt"),
+        assert_same_structure(L.load(tmp_path / "t.pt", map_location=record) if L is mt else mt.load(tmp_path / "t.pt"),
                     torch.load(tmp_path / "t.pt", map_location=record) if L is torch else torch.load(tmp_path / "t.pt"))
     assert calls["minitorch_compat"] == calls["torch"]  # one call per storage, same arguments
-    assert_same(mt.load(tmp_path / "t.pt", map_location=lambda s, loc: s.cpu()), torch.load(tmp_path / "t.pt"))
+    assert_same_structure(mt.load(tmp_path / "t.pt", map_location=lambda s, loc: s.cpu()), torch.load(tmp_path / "t.pt"))
     for bad in (lambda s, loc: 5, 5):
         raises_like(lambda L: L.load(tmp_path / "t.pt", map_location=bad))
     raises_like(lambda L: L.load(tmp_path / "t.pt", map_location=lambda s, loc: s.cuda()))
@@ -297,7 +274,7 @@ def test_map_location_strings_dicts_and_devices_as_torch(tmp_path, spelling):
         except Exception:
             ours, theirs = raises_like(call, match_message=isinstance(spelling, str) or spelling == {"cpu": "cuda:0"})
             continue
-        assert_same(call(mt), expected)
+        assert_same_structure(call(mt), expected)
 
 
 # ------------------------------------------------------------------------- dtypes we lack
@@ -316,11 +293,11 @@ def test_legacy_format_files_load_as_in_torch(tmp_path):
     torch.save(theirs, tmp_path / "legacy.pt", _use_new_zipfile_serialization=False)
     for weights_only in (True, False):
         loaded = mt.load(tmp_path / "legacy.pt", weights_only=weights_only)
-        assert_same(loaded, torch.load(tmp_path / "legacy.pt", weights_only=weights_only))
+        assert_same_structure(loaded, torch.load(tmp_path / "legacy.pt", weights_only=weights_only))
         v = loaded["views"]
         assert np.shares_memory(v[0].numpy(), v[1].numpy()) and np.shares_memory(v[0].numpy(), v[4].numpy())
     with open(tmp_path / "legacy.pt", "rb") as f:  # and from a file object
-        assert_same(mt.load(io.BytesIO(f.read()))["model_state_dict"], theirs["model_state_dict"])
+        assert_same_structure(mt.load(io.BytesIO(f.read()))["model_state_dict"], theirs["model_state_dict"])
 
 
 @pytest.mark.parametrize("content", [pickle.dumps({"a": 1}, protocol=2), pickle.dumps({"a": 1}, protocol=4),

@@ -20,18 +20,11 @@ from hypothesis.extra import numpy as hnp
 from PIL import Image
 
 import minitorch_compat as mt
+from helpers import assert_exact
 from minitorch_compat.vision import datasets, transforms
 from minitorch_compat.vision.datasets import mnist as our_mnist
 
 tvt = torchvision.transforms
-
-
-def assert_same(ours, theirs):
-    """Same dtype, shape and exactly the same values."""
-    assert isinstance(ours, mt.Tensor)
-    assert repr(ours.dtype) == str(theirs.dtype)
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
 def same_error(fn_ours, fn_theirs):
@@ -51,20 +44,20 @@ image_shapes = st.one_of(hnp.array_shapes(min_dims=2, max_dims=2, max_side=6),
 
 @given(hnp.arrays(np.uint8, image_shapes))
 def test_to_tensor_uint8_arrays_scale_to_unit_interval(arr):
-    assert_same(transforms.ToTensor()(arr), tvt.ToTensor()(arr))
+    assert_exact(transforms.ToTensor()(arr), tvt.ToTensor()(arr))
 
 
 @given(st.sampled_from([np.float64, np.float32, np.int32, np.int16, np.bool_]).flatmap(
     lambda d: hnp.arrays(d, image_shapes, elements=st.integers(0, 1) if d == np.bool_ else st.integers(-50, 300))))
 def test_to_tensor_other_dtypes_are_only_transposed(arr):
-    assert_same(transforms.ToTensor()(arr), tvt.ToTensor()(arr))
+    assert_exact(transforms.ToTensor()(arr), tvt.ToTensor()(arr))
 
 
 @pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "1", "I", "F", "P"])
 def test_to_tensor_pil_images(mode):
     rng = np.random.default_rng(0)
     img = Image.fromarray(rng.integers(0, 256, (5, 7, 3), dtype=np.uint8), "RGB").convert(mode)
-    assert_same(transforms.to_tensor(img), tvt.functional.to_tensor(img))
+    assert_exact(transforms.to_tensor(img), tvt.functional.to_tensor(img))
 
 
 def test_to_tensor_errors():
@@ -83,8 +76,8 @@ def test_normalize(arr, mean_std, inplace):
     ours_in, theirs_in = mt.from_numpy(arr.copy()), torch.from_numpy(arr.copy())
     ours = transforms.Normalize(mean, std, inplace=inplace)(ours_in)
     theirs = tvt.Normalize(mean, std, inplace=inplace)(theirs_in)
-    assert_same(ours, theirs)
-    assert_same(ours_in, theirs_in)  # modified only when inplace
+    assert_exact(ours, theirs)
+    assert_exact(ours_in, theirs_in)  # modified only when inplace
 
 
 def test_normalize_errors():
@@ -100,13 +93,13 @@ def test_compose_lambda_repr_and_order():
     theirs = tvt.Compose([tvt.ToTensor(), tvt.Lambda(lambda x: x * 2), tvt.Normalize((0.5,), (0.25,))])
     assert repr(ours) == repr(theirs)
     arr = np.arange(12, dtype=np.uint8).reshape(3, 4) * 20
-    assert_same(ours(arr), theirs(arr))
+    assert_exact(ours(arr), theirs(arr))
     same_error(lambda: transforms.Lambda(3), lambda: tvt.Lambda(3))
     # Normalize is a Module in both, so it can also sit inside a model
     assert isinstance(tvt.Normalize(0, 1), torch.nn.Module)
     assert isinstance(transforms.Normalize(0, 1), mt.nn.Module)
     x = np.ones((1, 2, 2), np.float32)
-    assert_same(mt.nn.Sequential(transforms.Normalize(0.5, 2.0))(mt.from_numpy(x)),
+    assert_exact(mt.nn.Sequential(transforms.Normalize(0.5, 2.0))(mt.from_numpy(x)),
                 torch.nn.Sequential(tvt.Normalize(0.5, 2.0))(torch.from_numpy(x)))
 
 
@@ -153,14 +146,14 @@ def test_mnist_datasets_match_torchvision(idx_roots, kind, name, train):
     # torchvision reads only the decompressed files, so it always reads the "raw" root.
     theirs = getattr(torchvision.datasets, name)(idx_roots["raw"], train=train, transform=tvt.ToTensor())
     ours = getattr(datasets, name)(idx_roots[kind], train=train, transform=transforms.ToTensor())
-    assert_same(ours.data, theirs.data)
-    assert_same(ours.targets, theirs.targets)
+    assert_exact(ours.data, theirs.data)
+    assert_exact(ours.targets, theirs.targets)
     assert len(ours) == len(theirs)
     assert ours.classes == theirs.classes and ours.class_to_idx == theirs.class_to_idx
     assert repr(ours).replace(idx_roots[kind], "ROOT") == repr(theirs).replace(idx_roots["raw"], "ROOT")
     for i in range(len(theirs)):
         (x, y), (tx, ty) = ours[i], theirs[i]
-        assert_same(x, tx)
+        assert_exact(x, tx)
         assert type(y) is type(ty) and y == ty
 
 
@@ -224,7 +217,7 @@ def test_digits_dataset():
     assert tuple(x.shape) == (1, 8, 8) and repr(x.dtype) == "torch.float32" and y == bunch.target[5]
     np.testing.assert_allclose(x.numpy()[0], bunch.images[5] / 16, atol=0.5 / 255 + 1e-7)
     # torchvision's ToTensor reads our samples too: that is how reference/ feeds real torch.
-    assert_same(x, tvt.ToTensor()(train.data.numpy()[5]))
+    assert_exact(x, tvt.ToTensor()(train.data.numpy()[5]))
 
 
 def test_digits_without_sklearn_is_a_clear_error(monkeypatch):

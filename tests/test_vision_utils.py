@@ -17,14 +17,8 @@ from hypothesis.extra import numpy as hnp
 from PIL import Image
 
 import minitorch_compat as mt
+from helpers import assert_exact
 from minitorch_compat.vision import utils
-
-
-def assert_same(ours, theirs):
-    assert isinstance(ours, mt.Tensor)
-    assert repr(ours.dtype) == str(theirs.dtype)
-    assert tuple(ours.shape) == tuple(theirs.shape)
-    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
 batches = st.tuples(st.integers(1, 7), st.sampled_from([1, 3, 4]), st.integers(1, 5), st.integers(1, 5))
@@ -37,17 +31,17 @@ grid_options = st.fixed_dictionaries({
 @given(st.sampled_from([np.float32, np.float64]).flatmap(
     lambda d: hnp.arrays(d, batches, elements=st.floats(-2, 2, width=32))), grid_options)
 def test_make_grid_of_a_batch(arr, options):
-    assert_same(utils.make_grid(mt.from_numpy(arr.copy()), **options),
+    assert_exact(utils.make_grid(mt.from_numpy(arr.copy()), **options),
                 torchvision.utils.make_grid(torch.from_numpy(arr.copy()), **options))
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (1, 4, 5), (3, 4, 5), (1, 3, 4, 5), (2, 1, 3, 3)])
 def test_make_grid_of_single_images_and_lists(shape):
     arr = np.random.default_rng(0).random(shape, dtype=np.float32)
-    assert_same(utils.make_grid(mt.from_numpy(arr)), torchvision.utils.make_grid(torch.from_numpy(arr)))
+    assert_exact(utils.make_grid(mt.from_numpy(arr)), torchvision.utils.make_grid(torch.from_numpy(arr)))
     if len(shape) == 4:
         ours = utils.make_grid([mt.from_numpy(a) for a in arr], nrow=1, padding=1)
-        assert_same(ours, torchvision.utils.make_grid([torch.from_numpy(a) for a in arr], nrow=1, padding=1))
+        assert_exact(ours, torchvision.utils.make_grid([torch.from_numpy(a) for a in arr], nrow=1, padding=1))
 
 
 def test_make_grid_does_not_modify_its_input():
