@@ -101,31 +101,26 @@ def cast(x, dtype):
 
 # ---- arithmetic ---------------------------------------------------------------------
 class Add(ArrayFunction):
-    """``a + alpha * b``."""
+    """``a + alpha * b``; ``a - b`` is the same node with ``alpha = -1`` (``Sub`` below).
+    (Negating is exact, so ``a + (-1) * b`` is ``a - b`` to the last bit.)"""
     _backward_name = "AddBackward0"
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return np.add(a, b if alpha == 1 else b * alpha)
+        if alpha == 1 or alpha == -1:
+            return np.add(a, b) if alpha == 1 else np.subtract(a, b)
+        if type(alpha) is int and alpha < 0:  # an unsigned b cannot be scaled by a negative int
+            return np.subtract(a, b * -alpha)
+        return np.add(a, b * alpha)
 
     @staticmethod
     def backward(ctx, g):
-        return g, (g if ctx.alpha == 1 else g * ctx.alpha)
+        return g, (g if ctx.alpha == 1 else -g if ctx.alpha == -1 else g * ctx.alpha)
 
 
-class Sub(ArrayFunction):
-    """``a - alpha * b``."""
+class Sub(Add):
     _backward_name = "SubBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, alpha=1):
-        ctx.alpha = alpha
-        return np.subtract(a, b if alpha == 1 else b * alpha)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g, (-g if ctx.alpha == 1 else g * -ctx.alpha)
 
 
 class Rsub(ArrayFunction):
@@ -230,7 +225,7 @@ def sub(input, other, *, alpha=1, out=None):
     _checks.no_bool_sub(input, other)
     a, b = promote(input, other)
     _checks.alpha(a, b, alpha)
-    return _out(Sub.apply(a, b, alpha=alpha), out)
+    return _out(Sub.apply(a, b, alpha=-alpha), out)
 
 
 subtract = sub

@@ -32,7 +32,6 @@ Where we differ: for the plain convolutions only ``padding_mode='zeros'`` runs; 
 ``'circular'`` are accepted (and printed) like torch, but forward raises
 ``NotImplementedError``.
 """
-import math
 
 from ..._ops.creation import empty
 from ..._ops.conv import _pair
@@ -90,12 +89,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # a=sqrt(5) makes kaiming's bound gain * sqrt(3 / fan_in) equal 1 / sqrt(fan_in)
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0  # drawn even when empty: the stream moves on
-            init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init_(self.weight, self.bias)
 
     def extra_repr(self):
         n = self._n

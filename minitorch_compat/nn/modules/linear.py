@@ -7,7 +7,6 @@ in that order. We make the same calls in the same order through the torch-exact
 generator, so ``torch.manual_seed(s); nn.Linear(...)`` gives torch's weights bit for bit.
 The forward is one fused node (``_ops.linalg.Linear``: matmul plus bias, ``AddmmBackward0``).
 """
-import math
 
 from ..._ops.creation import empty
 from .. import functional as F, init
@@ -57,11 +56,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init._default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
