@@ -22,7 +22,7 @@ import weakref
 
 import numpy as np
 
-from . import _dtype
+from . import _dtype, _layout
 from ._dtype import from_numpy_dtype
 
 
@@ -210,7 +210,7 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     is_meta = False
-    layout = "torch.strided"
+    layout = _layout.strided
 
     @property
     def T(self):
@@ -383,8 +383,11 @@ class Tensor:
         if dtype is None:
             return self.dtype._legacy_type
         if isinstance(dtype, str):
-            dtype = {d._legacy_type: d for d in _dtype._ALL}[dtype]
-        return self.to(dtype)
+            by_name = {d._legacy_type: d for d in _dtype._ALL}
+            if dtype not in by_name:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = by_name[dtype]
+        return self.to(getattr(dtype, "dtype", dtype))  # torch.LongTensor carries its dtype
 
     def type_as(self, other):
         return self.to(other.dtype)

@@ -117,3 +117,23 @@ def test_torch_functional_under_run(tmp_path):
 def test_layout_and_memory_format_names():
     for name in ("strided", "sparse_coo", "contiguous_format", "preserve_format", "channels_last"):
         assert repr(getattr(mt, name)) == repr(getattr(torch, name))
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x: x.type(T.LongTensor),
+    lambda T, x: x.type("torch.IntTensor"),
+    lambda T, x: x.type(T.float64),
+    lambda T, x: x.type(),
+    lambda T, x: repr(x.layout),
+    lambda T, x: x.layout is T.strided,
+    lambda T, x: x.type("torch.NoSuchTensor"),
+])
+def test_tensor_type_and_layout(call):
+    same_outcome = []
+    for T in (mt, torch):
+        try:
+            r = call(T, T.ones(2))
+            same_outcome.append(("ok", repr(r) if not isinstance(r, (str, bool)) else r))
+        except Exception as e:  # noqa: BLE001 - the type and message are compared
+            same_outcome.append((type(e).__name__, str(e)))
+    assert same_outcome[0] == same_outcome[1]
