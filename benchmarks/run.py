@@ -34,7 +34,8 @@ import tempfile
 from .harness import Row, print_table
 
 # Every timing benchmark, by short name: the module in benchmarks/ with run(quick, tiny).
-MODULES = {"training": "bench_training", "core": "bench_core", "data": "bench_dataloader", "cnn": "bench_cnn"}
+MODULES = {"training": "bench_training", "core": "bench_core", "data": "bench_dataloader", "cnn": "bench_cnn",
+           "rnn": "bench_rnn"}
 SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

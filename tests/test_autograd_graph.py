@@ -86,6 +86,12 @@ OPS = {
     "addcdiv": lambda T, x, a, b: T.addcdiv(x, a, b * b + 1),
     "lerp_scalar": lambda T, x, a, b: T.lerp(x, a, 0.3),
     "lerp_tensor": lambda T, x, a, b: T.lerp(x, a, b),
+    "pad_reflect": lambda T, x, a, b: T.nn.functional.pad(x[None], (2, 1), mode="reflect")[0, :, 1:4],
+    "pad_replicate": lambda T, x, a, b: T.nn.functional.pad(x[None, None], (1, 0, 0, 1), mode="replicate")[0, 0, 1:, 1:],
+    "pad_circular": lambda T, x, a, b: T.nn.functional.pad(x[None], (1, 1), mode="circular")[0, :, :3],
+    "sdpa_math": lambda T, x, a, b: T.nn.functional.scaled_dot_product_attention(x, a, b),
+    "sdpa_fused": lambda T, x, a, b: T.nn.functional.scaled_dot_product_attention(
+        x[None, None], a[None, None], b[None, None], is_causal=True)[0, 0],
 }
 
 

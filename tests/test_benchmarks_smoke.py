@@ -22,7 +22,7 @@ def test_suite_runs_and_writes_json_and_png(tmp_path):
     assert setting["setting"] == "1" and setting["threads"] == 1
     names = [r["name"] for r in setting["rows"]]
     groups = {r["group"] for r in setting["rows"]}
-    assert groups == {"training", "autograd", "single ops", "data loading", "cnn"}
+    assert groups == {"training", "autograd", "single ops", "data loading", "cnn", "rnn"}
     assert any(n.startswith("quickstart MLP epoch") for n in names)
     assert "small-op graph (10 ops + backward)" in names
     assert sum(n.startswith("TensorDataset") for n in names) == 2

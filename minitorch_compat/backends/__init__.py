@@ -1,2 +1,2 @@
 """``torch.backends``: flags that tune accelerator libraries; kept so scripts can set them."""
-from . import cudnn, mps  # noqa: F401
+from . import cudnn, mha, mps  # noqa: F401

@@ -316,3 +316,11 @@ def relu6(input, inplace=False):
 
 __all__ += ["conv_transpose1d", "conv_transpose2d", "interpolate", "upsample", "upsample_nearest",
             "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "hardtanh", "hardtanh_", "relu6"]
+
+
+# ---- sequence models: attention (nn/_multi_head_attention.py, _ops/attention.py) --------------
+from .._ops.attention import scaled_dot_product_attention  # noqa: E402
+from ._multi_head_attention import (multi_head_attention_forward, _canonical_mask, _none_or_dtype,  # noqa: E402
+                                    _in_projection_packed, _in_projection, _mha_shape_check)
+
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]

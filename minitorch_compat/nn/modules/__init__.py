@@ -1,7 +1,8 @@
 """The layer classes of ``torch.nn``, one file per family as in torch."""
 from .module import Module
 from .linear import Identity, Linear
-from .activation import ReLU, LeakyReLU, GELU, SiLU, ELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Hardtanh, ReLU6
+from .activation import (ReLU, LeakyReLU, GELU, SiLU, ELU, Softplus, Sigmoid, Tanh, Softmax, LogSoftmax, Hardtanh,
+                         ReLU6, MultiheadAttention)
 from .container import Sequential, ModuleList, ModuleDict
 from .flatten import Flatten, Unflatten
 from .dropout import Dropout, Dropout2d
@@ -14,6 +15,9 @@ from .normalization import LayerNorm
 from .sparse import Embedding
 from .upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d
 from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell
+from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+                          TransformerDecoderLayer)
 
 __all__ = ["Module", "Identity", "Linear", "ReLU", "LeakyReLU", "GELU", "SiLU", "ELU", "Softplus", "Sigmoid",
            "Tanh", "Softmax", "LogSoftmax", "Sequential", "ModuleList", "ModuleDict", "Flatten", "Unflatten",
@@ -22,3 +26,6 @@ __all__ = ["Module", "Identity", "Linear", "ReLU", "LeakyReLU", "GELU", "SiLU", 
            "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding"]
 __all__ += ["Hardtanh", "ReLU6", "ConvTranspose1d", "ConvTranspose2d", "Upsample", "UpsamplingNearest2d",
             "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle"]
+__all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ += ["MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder",
+            "TransformerEncoderLayer", "TransformerDecoderLayer"]
