@@ -71,6 +71,8 @@ OPS = {
     "slice_cat": lambda T, x, a, b: T.cat([x[1:], a[:1]]),
     "select2": lambda T, x, a, b: x[:, 1][None, :] * b,
     "index_list": lambda T, x, a, b: x[[2, 0, 1]],
+    "index_select": lambda T, x, a, b: T.index_select(x, 1, T.tensor([2, 0, 1])),
+    "reshape_alias": lambda T, x, a, b: x[:, ::2].reshape(6).repeat(2)[:9].reshape(3, 3) * a,
     "mask": lambda T, x, a, b: T.where(x > 0, x, a).masked_fill(a > 0, 0.5),
     "sum_keep": lambda T, x, a, b: x.sum(1, keepdim=True) * a,
     "sum_all": lambda T, x, a, b: x.sum() * a,
@@ -160,6 +162,16 @@ def test_accumulate_grad_is_one_node_per_leaf():
     z = x * 3
     assert y.grad_fn.next_functions[0][0] is z.grad_fn.next_functions[0][0]
     assert y.grad_fn.next_functions[0][0].next_functions == ()
+
+
+def test_copy_nodes_print_without_namespace():
+    def reprs(T):
+        a = T.ones(3, requires_grad=True) * 1
+        a[0] = 5
+        b = T.ones(3, requires_grad=True) * 1
+        b.copy_(T.zeros(3))
+        return [repr(n.grad_fn).split(" object at")[0] for n in (a, b)] + [a.grad_fn.name(), b.grad_fn.name()]
+    assert reprs(mt) == reprs(torch)
 
 
 def test_custom_function_node_prints_like_torch():

@@ -24,14 +24,16 @@ from .inplace import inplace, _VIEW_LEAF
 class Reshape(ArrayFunction):
     """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back.
 
-    ``name=None`` is ``reshape``'s rule: a view when the strides allow one (ViewBackward0),
-    else a copy, which torch records as a clone followed by ``_unsafe_view``."""
+    ``name=None`` is ``reshape``'s rule: a view when the strides allow one (ViewBackward0, or
+    ReshapeAliasBackward0 for a non-contiguous input), else a copy, which torch records as a
+    clone followed by ``_unsafe_view``."""
     _is_view = True  # may return a view of its input (see inplace._viewed_leaf)
     _cloned = False
 
     @staticmethod
     def forward(ctx, x, shape, name=None):
-        ctx.in_shape, ctx._backward_name = x.shape, name or "ViewBackward0"
+        ctx.in_shape = x.shape
+        ctx._backward_name = name or ("ViewBackward0" if x.flags.c_contiguous else "ReshapeAliasBackward0")
         try:
             return np.reshape(x, shape, copy=False)
         except ValueError:
@@ -506,9 +508,11 @@ class Index(ArrayFunction):
     def _is_view(self):  # basic indexing returns a view, advanced indexing a copy
         return self.basic
 
+    _torch_name = None  # set when the op is not x[key] itself (index_select)
+
     @staticmethod
-    def forward(ctx, x, key, basic):
-        ctx.basic, ctx.shape, ctx.dtype = basic, x.shape, x.dtype
+    def forward(ctx, x, key, basic, torch_name=None):
+        ctx.basic, ctx.shape, ctx.dtype, ctx._torch_name = basic, x.shape, x.dtype, torch_name
         if basic:
             ctx.key = key
         else:
@@ -533,13 +537,16 @@ class Index(ArrayFunction):
 
     # torch records one node per step of the key (``w[0, 1:3]`` is SliceBackward0 after
     # SelectBackward0); this one node shows that chain when printed (see autograd/graph.py).
+    def _steps(self):
+        return [self._torch_name] if self._torch_name else _torch_index_steps(self.key, self.shape)
+
     @property
     def _backward_name(self):
-        return _torch_index_steps(self.key, self.shape)[-1]
+        return self._steps()[-1]
 
     @property
     def next_functions(self):
-        return shown_chain(_torch_index_steps(self.key, self.shape)[:-1], self._next[0])
+        return shown_chain(self._steps()[:-1], self._next[0])
 
 
 _ARRAY = object()  # marks an index array's place in a key kept only for naming
@@ -677,8 +684,10 @@ def gather(input, dim, index, *, sparse_grad=False):
 
 
 def index_select(input, dim, index):
+    """``input`` indexed by ``index`` along ``dim`` (node IndexSelectBackward0)."""
     d = _wrap_dim(dim, input._data.ndim)
-    return getitem(input, (slice(None),) * d + (_operand(index),))
+    key, _ = _index_key((slice(None),) * d + (_operand(index),))
+    return Index.apply(input, key=key, basic=False, torch_name="IndexSelectBackward0")
 
 
 def take_along_dim(input, indices, dim):

@@ -43,8 +43,8 @@ class Node:
     def register_prehook(self, fn):
         raise NotImplementedError("minitorch_compat does not implement Node.register_prehook yet")
 
-    def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
+    def __repr__(self):  # torch prints its C++ nodes without their namespace: <CopySlices object at ...>
+        return f"<{self.name().removeprefix('torch::autograd::')} object at {hex(id(self))}>"
 
 
 def shown_edges(edges):
