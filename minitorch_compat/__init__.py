@@ -40,7 +40,10 @@ from ._ops.scatter import scatter, scatter_add, embedding
 from ._ops.conv import conv1d, conv2d
 from ._ops.pooling import max_pool2d, avg_pool2d, adaptive_avg_pool2d
 from ._ops.normalization import batch_norm, layer_norm
-from ._ops.special import erf, erfc
+from ._ops.special import erf, erfc, erfinv
+from ._ops.pointwise import (tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, arcsin, arccos, arctan,
+                             arcsinh, arccosh, arctanh, sinc, exp2, deg2rad, rad2deg, sgn, fix, atan2, arctan2,
+                             hypot, logaddexp, xlogy, clamp_min, clamp_max, nan_to_num)
 from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal,
                             bernoulli, multinomial)
 from ._generator import Generator, default_generator
@@ -63,6 +66,13 @@ cfloat = complex64
 cdouble = complex128
 
 __version__ = "0.1.0"
+
+# torch.sin_(x) and the other in-place functions torch exposes: the Tensor methods themselves
+globals().update({_name: getattr(Tensor, _name) for _name in (
+    "abs_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ ceil_ cos_ "
+    "cosh_ deg2rad_ rad2deg_ erf_ erfc_ exp_ exp2_ expm1_ fix_ floor_ frac_ log_ log10_ log1p_ log2_ neg_ "
+    "negative_ reciprocal_ relu_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ trunc_ xlogy_ "
+    "clamp_min_ clamp_max_ nan_to_num_ clamp_ clip_").split()})
 
 from ._numpy_compat import add_numpy_aliases as _add_numpy_aliases  # noqa: E402
 

@@ -79,6 +79,14 @@ def no_integer_division_by_zero(divisor):
         raise RuntimeError("ZeroDivisionError")
 
 
+def tensor_operands(fn_name, input, other):
+    """Ops whose both operands must be tensors (``atan2``, ``hypot``...): torch's TypeError
+    for a Python number in either place."""
+    for pos, (name, value) in enumerate((("input", input), ("other", other)), 1):
+        if not hasattr(value, "_data"):
+            raise TypeError(f"{fn_name}(): argument '{name}' (position {pos}) must be Tensor, not {type(value).__name__}")
+
+
 def floating_input(arr, kernel):
     """A floating-point-only kernel given another dtype: torch's NotImplementedError."""
     if arr.dtype.kind != "f":
