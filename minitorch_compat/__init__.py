@@ -28,11 +28,10 @@ from ._ops.pointwise import (add, sub, subtract, rsub, mul, multiply, div, divid
                              logical_or, logical_xor, bitwise_not, bitwise_and, bitwise_or, bitwise_xor,
                              isnan, isinf, isfinite, equal, isclose, allclose, addcmul, addcdiv, lerp)
 from ._ops.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, var, std, var_mean,
-                             std_mean, logsumexp, norm, all, any, count_nonzero, cumsum)
+                             std_mean, logsumexp, norm, all, any, count_nonzero)
 from ._ops.shape import (view, reshape, flatten, unflatten, squeeze, unsqueeze, t, transpose, swapaxes,
                          swapdims, permute, expand, broadcast_to, repeat, clone, cat, concat, concatenate,
-                         stack, split, chunk, unbind, narrow, select, flip, masked_fill, gather, index_select,
-                         take_along_dim)
+                         stack, split, chunk, unbind, narrow, select, flip, masked_fill, gather, index_select)
 from ._ops.linalg import matmul, mm, bmm, mv, dot, inner, outer, ger
 from ._ops.activation import softmax, log_softmax
 from ._ops.sorting import sort, argsort, topk, kthvalue
@@ -44,6 +43,15 @@ from ._ops.special import erf, erfc, erfinv
 from ._ops.pointwise import (tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, arcsin, arccos, arctan,
                              arcsinh, arccosh, arctanh, sinc, exp2, deg2rad, rad2deg, sgn, fix, atan2, arctan2,
                              hypot, logaddexp, xlogy, clamp_min, clamp_max, nan_to_num)
+from ._ops.sorting import unique, unique_consecutive, searchsorted, bucketize
+from ._ops.summary import histc, bincount
+from ._ops.cumulative import cumsum, cumprod, cummax, cummin, logcumsumexp
+from ._ops.transformations import (roll, rot90, tril, triu, diff, repeat_interleave, meshgrid, cartesian_prod,
+                                   block_diag)
+from ._ops.einsum import einsum
+from ._ops.distance import cdist
+from ._ops.linalg import tensordot, kron
+from ._ops.scatter import index_add, index_copy, index_fill, masked_scatter, take, take_along_dim
 from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal,
                             bernoulli, multinomial)
 from ._generator import Generator, default_generator

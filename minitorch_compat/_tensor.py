@@ -700,7 +700,6 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _reduction.norm(self, p, dim, keepdim, dtype=dtype)
     def all(self, dim=None, keepdim=False): return _reduction.all(self, dim, keepdim)
     def any(self, dim=None, keepdim=False): return _reduction.any(self, dim, keepdim)
-    def cumsum(self, dim, *, dtype=None): return _reduction.cumsum(self, dim, dtype=dtype)
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
@@ -736,6 +735,38 @@ class Tensor:
     def scatter_add(self, dim, index, src): return _scatter.scatter_add(self, dim, index, src)
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return _inplace.inplace(self, _scatter.scatter, dim, index, src, value=value, reduce=reduce)
     def scatter_add_(self, dim, index, src): return _inplace.inplace(self, _scatter.scatter_add, dim, index, src)
+
+    # ---- more of torch's tensor API (issue 17) ----------------------------------------
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None): return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None): return _sorting.unique_consecutive(self, return_inverse, return_counts, dim)
+    def histc(self, bins=100, min=0, max=0): return _summary.histc(self, bins, min, max)
+    def bincount(self, weights=None, minlength=0): return _summary.bincount(self, weights, minlength)
+    def cumsum(self, dim, *, dtype=None): return _cumulative.cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim, *, dtype=None): return _cumulative.cumprod(self, dim, dtype=dtype)
+    def cumsum_(self, dim, *, dtype=None): return _inplace.inplace(self, _cumulative.cumsum, dim, dtype=dtype)
+    def cumprod_(self, dim, *, dtype=None): return _inplace.inplace(self, _cumulative.cumprod, dim, dtype=dtype)
+    def cummax(self, dim): return _cumulative.cummax(self, dim)
+    def cummin(self, dim): return _cumulative.cummin(self, dim)
+    def logcumsumexp(self, dim): return _cumulative.logcumsumexp(self, dim)
+    def diff(self, n=1, dim=-1, prepend=None, append=None): return _transformations.diff(self, n, dim, prepend, append)
+    def kron(self, other): return _linalg.kron(self, other)
+    def tril(self, diagonal=0): return _transformations.tril(self, diagonal)
+    def triu(self, diagonal=0): return _transformations.triu(self, diagonal)
+    def tril_(self, diagonal=0): return _inplace.inplace(self, _transformations.tril, diagonal)
+    def triu_(self, diagonal=0): return _inplace.inplace(self, _transformations.triu, diagonal)
+    def roll(self, shifts, dims=None): return _transformations.roll(self, shifts, dims)
+    def rot90(self, k=1, dims=(0, 1)): return _transformations.rot90(self, k, dims)
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None): return _transformations.repeat_interleave(self, repeats, dim, output_size=output_size)
+    def index_add(self, dim, index, source, *, alpha=1): return _scatter.index_add(self, dim, index, source, alpha=alpha)
+    def index_add_(self, dim, index, source, *, alpha=1): return _inplace.inplace(self, _scatter.index_add, dim, index, source, alpha=alpha)
+    def index_copy(self, dim, index, source): return _scatter.index_copy(self, dim, index, source)
+    def index_copy_(self, dim, index, source): return _inplace.inplace(self, _scatter.index_copy, dim, index, source)
+    def index_fill(self, dim, index, value): return _scatter.index_fill(self, dim, index, value)
+    def index_fill_(self, dim, index, value): return _inplace.inplace(self, _scatter.index_fill, dim, index, value)
+    def masked_scatter(self, mask, source): return _scatter.masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source): return _inplace.inplace(self, _scatter.masked_scatter, mask, source)
+    def take(self, index): return _scatter.take(self, index)
+    def take_along_dim(self, indices, dim=None): return _scatter.take_along_dim(self, indices, dim)
 
 
 class _RemovableHandle:
@@ -776,6 +807,7 @@ from . import _tensor_str  # noqa: E402
 from ._ops import pointwise as _pointwise, shape as _shape, linalg as _linalg, reduction as _reduction  # noqa: E402
 from ._ops import activation as _activation, inplace as _inplace, sampling as _sampling  # noqa: E402
 from ._ops import sorting as _sorting, scatter as _scatter, special as _special  # noqa: E402
+from ._ops import summary as _summary, cumulative as _cumulative, transformations as _transformations  # noqa: E402
 from .autograd import backward as _backward  # noqa: E402
 from ._numpy_compat import add_numpy_aliases  # noqa: E402
 

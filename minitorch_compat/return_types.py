@@ -22,3 +22,5 @@ topk = _make("topk", ("values", "indices"))
 mode = _make("mode", ("values", "indices"))
 kthvalue = _make("kthvalue", ("values", "indices"))
 var_mean = _make("var_mean", ("var", "mean"))  # torch returns a plain tuple; kept for reference
+cummax = _make("cummax", ("values", "indices"))
+cummin = _make("cummin", ("values", "indices"))

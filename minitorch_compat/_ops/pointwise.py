@@ -859,7 +859,7 @@ def where(condition, input=None, other=None, *, out=None):
         return tuple(_wrap(i) for i in np.nonzero(_operand(condition)._data))
     cond = _operand(condition)
     if cond._data.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}")
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype._scalar_name}")
     x, y = promote(input, other)
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):
         x = _scalar_tensor(x)
