@@ -52,6 +52,8 @@ from ._ops.einsum import einsum
 from ._ops.distance import cdist
 from ._ops.linalg import tensordot, kron
 from ._ops.scatter import index_add, index_copy, index_fill, masked_scatter, take, take_along_dim
+from ._ops.linalg import torch_cross as cross
+from ._ops.linalg_solve import det, inv as inverse, logdet, torch_slogdet as slogdet, pinverse
 from ._ops.sampling import (rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal,
                             bernoulli, multinomial)
 from ._generator import Generator, default_generator
@@ -60,6 +62,7 @@ from ._parallel import get_num_threads, set_num_threads, get_num_interop_threads
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from . import autograd, cuda, backends, accelerator, return_types, nn, optim  # noqa: F401
 from . import random, utils  # noqa: F401
+from . import linalg  # noqa: F401
 from .serialization import save, load
 from ._determinism import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,
                            is_deterministic_algorithms_warn_only_enabled)

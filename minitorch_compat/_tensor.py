@@ -767,6 +767,12 @@ class Tensor:
     def masked_scatter_(self, mask, source): return _inplace.inplace(self, _scatter.masked_scatter, mask, source)
     def take(self, index): return _scatter.take(self, index)
     def take_along_dim(self, indices, dim=None): return _scatter.take_along_dim(self, indices, dim)
+    def det(self): return _linalg_solve.det(self)
+    def inverse(self): return _linalg_solve.inv(self)
+    def slogdet(self): return _linalg_solve.torch_slogdet(self)
+    def logdet(self): return _linalg_solve.logdet(self)
+    def pinverse(self, rcond=1e-15): return _linalg_solve.pinverse(self, rcond)
+    def cross(self, other, dim=None): return _linalg.torch_cross(self, other, dim)
 
 
 class _RemovableHandle:
@@ -808,6 +814,7 @@ from ._ops import pointwise as _pointwise, shape as _shape, linalg as _linalg, r
 from ._ops import activation as _activation, inplace as _inplace, sampling as _sampling  # noqa: E402
 from ._ops import sorting as _sorting, scatter as _scatter, special as _special  # noqa: E402
 from ._ops import summary as _summary, cumulative as _cumulative, transformations as _transformations  # noqa: E402
+from ._ops import linalg_solve as _linalg_solve  # noqa: E402
 from .autograd import backward as _backward  # noqa: E402
 from ._numpy_compat import add_numpy_aliases  # noqa: E402
 

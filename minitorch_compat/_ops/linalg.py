@@ -1,11 +1,13 @@
-"""Matrix products: matmul (and its spellings mm, bmm, mv, dot), outer, linear, tensordot
-and kron.
+"""Products: matmul (and its spellings mm, bmm, mv, dot), outer, linear, tensordot, kron
+and the cross product.
 
 For ``C = A @ B`` the backward is ``dA = dC @ B^T`` and ``dB = A^T @ dC``; batch
 dimensions that were broadcast are summed away, and 1-d operands are treated as a row
 (left) or a column (right) and squeezed back, exactly as ``torch.matmul`` documents.
 torch does not promote dtypes in matrix products: mixed dtypes are an error.
 """
+import warnings
+
 import numpy as np
 
 from .. import _checks
@@ -239,3 +241,53 @@ def kron(input, other, *, out=None):
 def _unsafe_view(x, shape):
     return Reshape.apply(x, shape=tuple(shape), name="UnsafeViewBackward0") if x._data.flags.c_contiguous \
         else reshape(x, shape)
+
+
+class Cross(ArrayFunction):
+    """The cross product of 3-vectors along ``dim``; ``d(a x b) = da x b + a x db`` gives
+    ``ga = b x g`` and ``gb = g x a``."""
+    _backward_name = "LinalgCrossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dim):
+        ctx.save_for_backward(a, b)
+        ctx.dim = dim
+        return np.cross(a, b, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = np.cross(b, g, axis=ctx.dim) if ctx.needs_input_grad[0] else None
+        gb = np.cross(g, a, axis=ctx.dim) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+def cross(input, other, *, dim=-1, out=None):
+    """``torch.linalg.cross``: the cross product along ``dim`` (default the last), inputs broadcast."""
+    a, b = _operand(input), _operand(other)
+    if a._data.ndim != b._data.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    n = a._data.ndim
+    sa, sb = a._data.shape[dim % n], b._data.shape[dim % n]
+    if sa != 3 or sb != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {sa} and {sb}")
+    err = _checks.broadcast_error([a._data.shape, b._data.shape])
+    if err is not None:
+        raise err
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected scalar type {a.dtype._scalar_name} but found {b.dtype._scalar_name}")
+    return _out(Cross.apply(a, b, dim=dim % n), out)
+
+
+def torch_cross(input, other, dim=None, *, out=None):
+    """``torch.cross``: as ``linalg.cross``, but without ``dim`` it takes the first dimension
+    of size 3, with torch's deprecation warning."""
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
+        sizes = np.broadcast_shapes(input._data.shape, other._data.shape)
+        if 3 not in sizes:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = sizes.index(3)
+    return cross(input, other, dim=dim, out=out)

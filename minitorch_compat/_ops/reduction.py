@@ -410,6 +410,8 @@ class VectorNorm(ArrayFunction):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """``torch.linalg.vector_norm``: the ``ord``-norm of ``x`` flattened, or over ``dim``."""
+    if isinstance(ord, str):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
     x = _operand(x)
     if dtype is not None:
         x = x.to(dtype)
