@@ -79,10 +79,37 @@ def no_integer_division_by_zero(divisor):
         raise RuntimeError("ZeroDivisionError")
 
 
+def tensor_operands(fn_name, input, other):
+    """Ops whose both operands must be tensors (``atan2``, ``hypot``...): torch's TypeError
+    for a Python number in either place."""
+    for pos, (name, value) in enumerate((("input", input), ("other", other)), 1):
+        if not hasattr(value, "_data"):
+            raise TypeError(f"{fn_name}(): argument '{name}' (position {pos}) must be Tensor, not {type(value).__name__}")
+
+
 def floating_input(arr, kernel):
     """A floating-point-only kernel given another dtype: torch's NotImplementedError."""
     if arr.dtype.kind != "f":
         raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(arr.dtype)}\'')
+
+
+def linalg_matrix(fn, A, square=True, kernel=None, kernel_checks_ints=False, half_ok=False):
+    """torch's checks of a ``torch.linalg`` function's matrix argument, in its order: at least
+    2-d, (batches of) square matrices, a floating dtype, not float16 (unless ``half_ok``).
+    ``kernel`` names the CPU kernel whose NotImplementedError torch raises for float16 (and,
+    with ``kernel_checks_ints``, for integers); without one, torch's own RuntimeErrors."""
+    a = A._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{fn}: The input tensor A must have at least 2 dimensions.")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{fn}: A must be batches of square matrices, but they are {a.shape[-2]} by {a.shape[-1]} "
+                           "matrices")
+    if kernel is not None and (a.dtype == np.float16 or kernel_checks_ints and a.dtype.kind not in "fc"):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_name(a.dtype)}'")
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {scalar_name(a.dtype)}")
+    if a.dtype == np.float16 and not half_ok:
+        raise RuntimeError(f"{fn}: Low precision dtypes not supported. Got {scalar_name(a.dtype)}")
 
 
 def linear(x, w):

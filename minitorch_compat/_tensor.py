@@ -611,6 +611,80 @@ class Tensor:
     def softmax(self, dim, dtype=None): return _activation.softmax(self, dim, dtype=dtype)
     def log_softmax(self, dim, dtype=None): return _activation.log_softmax(self, dim, dtype=dtype)
 
+    def tan(self): return _pointwise.tan(self)
+    def asin(self): return _pointwise.asin(self)
+    def acos(self): return _pointwise.acos(self)
+    def atan(self): return _pointwise.atan(self)
+    def sinh(self): return _pointwise.sinh(self)
+    def cosh(self): return _pointwise.cosh(self)
+    def asinh(self): return _pointwise.asinh(self)
+    def acosh(self): return _pointwise.acosh(self)
+    def atanh(self): return _pointwise.atanh(self)
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+    def sinc(self): return _pointwise.sinc(self)
+    def exp2(self): return _pointwise.exp2(self)
+    def deg2rad(self): return _pointwise.deg2rad(self)
+    def rad2deg(self): return _pointwise.rad2deg(self)
+    def erfinv(self): return _special.erfinv(self)
+    def sgn(self): return _pointwise.sgn(self)
+    fix = trunc
+    def atan2(self, other): return _pointwise.atan2(self, other)
+    arctan2 = atan2
+    def hypot(self, other): return _pointwise.hypot(self, other)
+    def logaddexp(self, other): return _pointwise.logaddexp(self, other)
+    def xlogy(self, other): return _pointwise.xlogy(self, other)
+    def fmod(self, other): return _pointwise.fmod(self, other)
+    def remainder(self, other): return _pointwise.remainder(self, other)
+    def clamp_min(self, min): return _pointwise.clamp_min(self, min)
+    def clamp_max(self, max): return _pointwise.clamp_max(self, max)
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None): return _pointwise.nan_to_num(self, nan, posinf, neginf)
+
+    # in place (torch.sin_(x) and friends are these methods, see __init__.py)
+    def sin_(self): return _inplace.inplace(self, _pointwise.sin)
+    def cos_(self): return _inplace.inplace(self, _pointwise.cos)
+    def tan_(self): return _inplace.inplace(self, _pointwise.tan)
+    def asin_(self): return _inplace.inplace(self, _pointwise.asin)
+    def acos_(self): return _inplace.inplace(self, _pointwise.acos)
+    def atan_(self): return _inplace.inplace(self, _pointwise.atan)
+    def sinh_(self): return _inplace.inplace(self, _pointwise.sinh)
+    def cosh_(self): return _inplace.inplace(self, _pointwise.cosh)
+    def asinh_(self): return _inplace.inplace(self, _pointwise.asinh_inplace)
+    def acosh_(self): return _inplace.inplace(self, _pointwise.acosh_inplace)
+    def atanh_(self): return _inplace.inplace(self, _pointwise.atanh_inplace)
+    arcsin_, arccos_, arctan_, arcsinh_, arccosh_, arctanh_ = asin_, acos_, atan_, asinh_, acosh_, atanh_
+    def sinc_(self): return _inplace.inplace(self, _pointwise.sinc)
+    def exp2_(self): return _inplace.inplace(self, _pointwise.exp2)
+    def expm1_(self): return _inplace.inplace(self, _pointwise.expm1)
+    def log2_(self): return _inplace.inplace(self, _pointwise.log2)
+    def log10_(self): return _inplace.inplace(self, _pointwise.log10)
+    def log1p_(self): return _inplace.inplace(self, _pointwise.log1p)
+    def rsqrt_(self): return _inplace.inplace(self, _pointwise.rsqrt)
+    def reciprocal_(self): return _inplace.inplace(self, _pointwise.reciprocal)
+    def square_(self): return _inplace.inplace(self, _pointwise.square)
+    def deg2rad_(self): return _inplace.inplace(self, _pointwise.deg2rad)
+    def rad2deg_(self): return _inplace.inplace(self, _pointwise.rad2deg)
+    def erf_(self): return _inplace.inplace(self, _special.erf)
+    def erfc_(self): return _inplace.inplace(self, _special.erfc)
+    def erfinv_(self): return _inplace.inplace(self, _special.erfinv)
+    def sign_(self): return _inplace.inplace(self, _pointwise.sign)
+    def sgn_(self): return _inplace.inplace(self, _pointwise.sgn)
+    def floor_(self): return _inplace.inplace(self, _pointwise.floor)
+    def ceil_(self): return _inplace.inplace(self, _pointwise.ceil)
+    def trunc_(self): return _inplace.inplace(self, _pointwise.trunc)
+    fix_ = trunc_
+    def frac_(self): return _inplace.inplace(self, _pointwise.frac)
+    def round_(self, *, decimals=0): return _inplace.inplace(self, _pointwise.round, decimals=decimals)
+    absolute_, negative_ = abs_, neg_
+    def atan2_(self, other): return _inplace.inplace(self, _pointwise.atan2, other)
+    arctan2_ = atan2_
+    def hypot_(self, other): return _inplace.inplace(self, _pointwise.hypot, other)
+    def xlogy_(self, other): return _inplace.inplace(self, _pointwise.xlogy, other)
+    def fmod_(self, other): return _inplace.inplace(self, _pointwise.fmod, other)
+    def remainder_(self, other): return _inplace.inplace(self, _pointwise.remainder, other)
+    def clamp_min_(self, min): return _inplace.inplace(self, _pointwise.clamp_min, min)
+    def clamp_max_(self, max): return _inplace.inplace(self, _pointwise.clamp_max, max)
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None): return _inplace.inplace(self, _pointwise.nan_to_num, nan, posinf, neginf)
+
     def sum(self, dim=None, keepdim=False, *, dtype=None): return _reduction.sum(self, dim, keepdim, dtype=dtype)
     def mean(self, dim=None, keepdim=False, *, dtype=None): return _reduction.mean(self, dim, keepdim, dtype=dtype)
     def prod(self, dim=None, keepdim=False, *, dtype=None): return _reduction.prod(self, dim, keepdim, dtype=dtype)
@@ -626,7 +700,6 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _reduction.norm(self, p, dim, keepdim, dtype=dtype)
     def all(self, dim=None, keepdim=False): return _reduction.all(self, dim, keepdim)
     def any(self, dim=None, keepdim=False): return _reduction.any(self, dim, keepdim)
-    def cumsum(self, dim, *, dtype=None): return _reduction.cumsum(self, dim, dtype=dtype)
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
@@ -662,6 +735,44 @@ class Tensor:
     def scatter_add(self, dim, index, src): return _scatter.scatter_add(self, dim, index, src)
     def scatter_(self, dim, index, src=None, *, value=None, reduce=None): return _inplace.inplace(self, _scatter.scatter, dim, index, src, value=value, reduce=reduce)
     def scatter_add_(self, dim, index, src): return _inplace.inplace(self, _scatter.scatter_add, dim, index, src)
+
+    # ---- more of torch's tensor API (issue 17) ----------------------------------------
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None): return _sorting.unique(self, sorted, return_inverse, return_counts, dim)
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None): return _sorting.unique_consecutive(self, return_inverse, return_counts, dim)
+    def histc(self, bins=100, min=0, max=0): return _summary.histc(self, bins, min, max)
+    def bincount(self, weights=None, minlength=0): return _summary.bincount(self, weights, minlength)
+    def cumsum(self, dim, *, dtype=None): return _cumulative.cumsum(self, dim, dtype=dtype)
+    def cumprod(self, dim, *, dtype=None): return _cumulative.cumprod(self, dim, dtype=dtype)
+    def cumsum_(self, dim, *, dtype=None): return _inplace.inplace(self, _cumulative.cumsum, dim, dtype=dtype)
+    def cumprod_(self, dim, *, dtype=None): return _inplace.inplace(self, _cumulative.cumprod, dim, dtype=dtype)
+    def cummax(self, dim): return _cumulative.cummax(self, dim)
+    def cummin(self, dim): return _cumulative.cummin(self, dim)
+    def logcumsumexp(self, dim): return _cumulative.logcumsumexp(self, dim)
+    def diff(self, n=1, dim=-1, prepend=None, append=None): return _transformations.diff(self, n, dim, prepend, append)
+    def kron(self, other): return _linalg.kron(self, other)
+    def tril(self, diagonal=0): return _transformations.tril(self, diagonal)
+    def triu(self, diagonal=0): return _transformations.triu(self, diagonal)
+    def tril_(self, diagonal=0): return _inplace.inplace(self, _transformations.tril, diagonal)
+    def triu_(self, diagonal=0): return _inplace.inplace(self, _transformations.triu, diagonal)
+    def roll(self, shifts, dims=None): return _transformations.roll(self, shifts, dims)
+    def rot90(self, k=1, dims=(0, 1)): return _transformations.rot90(self, k, dims)
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None): return _transformations.repeat_interleave(self, repeats, dim, output_size=output_size)
+    def index_add(self, dim, index, source, *, alpha=1): return _scatter.index_add(self, dim, index, source, alpha=alpha)
+    def index_add_(self, dim, index, source, *, alpha=1): return _inplace.inplace(self, _scatter.index_add, dim, index, source, alpha=alpha)
+    def index_copy(self, dim, index, source): return _scatter.index_copy(self, dim, index, source)
+    def index_copy_(self, dim, index, source): return _inplace.inplace(self, _scatter.index_copy, dim, index, source)
+    def index_fill(self, dim, index, value): return _scatter.index_fill(self, dim, index, value)
+    def index_fill_(self, dim, index, value): return _inplace.inplace(self, _scatter.index_fill, dim, index, value)
+    def masked_scatter(self, mask, source): return _scatter.masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source): return _inplace.inplace(self, _scatter.masked_scatter, mask, source)
+    def take(self, index): return _scatter.take(self, index)
+    def take_along_dim(self, indices, dim=None): return _scatter.take_along_dim(self, indices, dim)
+    def det(self): return _linalg_solve.det(self)
+    def inverse(self): return _linalg_solve.inv(self)
+    def slogdet(self): return _linalg_solve.torch_slogdet(self)
+    def logdet(self): return _linalg_solve.logdet(self)
+    def pinverse(self, rcond=1e-15): return _linalg_solve.pinverse(self, rcond)
+    def cross(self, other, dim=None): return _linalg.torch_cross(self, other, dim)
 
 
 class _RemovableHandle:
@@ -702,6 +813,8 @@ from . import _tensor_str  # noqa: E402
 from ._ops import pointwise as _pointwise, shape as _shape, linalg as _linalg, reduction as _reduction  # noqa: E402
 from ._ops import activation as _activation, inplace as _inplace, sampling as _sampling  # noqa: E402
 from ._ops import sorting as _sorting, scatter as _scatter, special as _special  # noqa: E402
+from ._ops import summary as _summary, cumulative as _cumulative, transformations as _transformations  # noqa: E402
+from ._ops import linalg_solve as _linalg_solve  # noqa: E402
 from .autograd import backward as _backward  # noqa: E402
 from ._numpy_compat import add_numpy_aliases  # noqa: E402
 

@@ -163,7 +163,7 @@ def assert_close(ours, theirs, rtol=None, atol=None, check_dtype=True, what="val
     if check_dtype:
         assert dtype_name(ours.dtype) == dtype_name(theirs.dtype), f"{what}: dtype {ours.dtype} != torch {theirs.dtype}"
     a = ours.detach().numpy()
-    b = theirs.detach().numpy()
+    b = theirs.detach().numpy(force=True)  # (force: torch's gradient may be a ZeroTensor)
     if b.dtype.kind in "fc" or a.dtype.kind in "fc":
         dflt = TOL.get(np.dtype(b.dtype), (1e-5, 1e-5))
         np.testing.assert_allclose(a, b, rtol=dflt[0] if rtol is None else rtol,
@@ -307,3 +307,34 @@ def _same_value(ours, theirs, values, where="result"):
             _same_value(o, t, values, f"{where}[{i}]")
     else:
         assert ours == theirs, f"{where}: {ours!r} != torch's {theirs!r}"
+
+
+# ---------------------------------------------------------------------------- graphs
+
+def graph_of(t):
+    """``t``'s backward graph as nested tuples ``(node name, *inputs)``; a leaf's
+    AccumulateGrad is ``"AccumulateGrad"`` and an input that needs no gradient ``None``."""
+    def node(fn):
+        if fn is None:
+            return None
+        if fn.name() == "torch::autograd::AccumulateGrad":
+            return "AccumulateGrad"
+        return (fn.name(),) + tuple(node(f) for f, _ in fn.next_functions)
+    return node(t.grad_fn)
+
+
+def check_graph(fn, *args):
+    """``fn(T, *tensors)`` records torch's graph (node names and edges), and a second
+    backward through it is refused exactly when torch refuses it (saved values freed)."""
+    (ours, _), (theirs, _) = both(fn, *args)
+    ours, theirs = _tensor_outputs(ours)[0], _tensor_outputs(theirs)[0]
+    assert graph_of(ours) == graph_of(theirs)
+    outcomes = []
+    for t in (ours, theirs):
+        t.sum().backward()
+        try:
+            t.sum().backward()
+            outcomes.append("allowed")
+        except RuntimeError as e:
+            outcomes.append(type(e).__name__ if "second time" in str(e) else str(e))
+    assert outcomes[0] == outcomes[1], f"second backward: ours {outcomes[0]}, torch {outcomes[1]}"

@@ -94,6 +94,33 @@ OPS = {
     "sdpa_math": lambda T, x, a, b: T.nn.functional.scaled_dot_product_attention(x, a, b),
     "sdpa_fused": lambda T, x, a, b: T.nn.functional.scaled_dot_product_attention(
         x[None, None], a[None, None], b[None, None], is_causal=True)[0, 0],
+    # issue 17: more math and tensor API
+    "asin": lambda T, x, a, b: (x / 10).asin(),
+    "sinc": lambda T, x, a, b: x.sinc(),
+    "atan2": lambda T, x, a, b: T.atan2(x, a),
+    "hypot": lambda T, x, a, b: T.hypot(x, b),
+    "xlogy_scalar": lambda T, x, a, b: T.xlogy(x, 2.0),
+    "lerp_sigmoid_weight": lambda T, x, a, b: T.lerp(x, a, b.sigmoid()),
+    "clamp_min_tensor2": lambda T, x, a, b: T.clamp_min(x, a),
+    "fmod_scalar": lambda T, x, a, b: T.fmod(x, 1.5),
+    "nan_to_num": lambda T, x, a, b: T.nan_to_num(x),
+    "cumprod": lambda T, x, a, b: x.cumprod(1),
+    "cummax": lambda T, x, a, b: x.cummax(0).values,
+    "logcumsumexp": lambda T, x, a, b: x.logcumsumexp(1),
+    "roll": lambda T, x, a, b: x.roll(1, 0),
+    "rot90": lambda T, x, a, b: x.rot90(),
+    "tril": lambda T, x, a, b: x.tril(),
+    "diff_prepend": lambda T, x, a, b: T.diff(x, dim=0, prepend=a[:1]),
+    "index_add": lambda T, x, a, b: x.index_add(0, T.tensor([2, 0]), a[:2]),
+    "index_select": lambda T, x, a, b: x.index_select(1, T.tensor([2, 0, 0])),
+    "take_along_dim": lambda T, x, a, b: T.take_along_dim(x, T.tensor([[0, 2, 1], [1, 1, 0], [2, 0, 2]]), 0),
+    "masked_scatter": lambda T, x, a, b: x.masked_scatter(a > 0, b),
+    "cdist": lambda T, x, a, b: T.cdist(x, a),
+    "tensordot": lambda T, x, a, b: T.tensordot(x, a, dims=([1], [1])),
+    "reshape_alias": lambda T, x, a, b: x.t().reshape(3, 1, 3).reshape(3, 3),
+    "linalg_inv": lambda T, x, a, b: T.linalg.inv(x + 4 * T.eye(3, dtype=T.float64)),
+    "linalg_solve": lambda T, x, a, b: T.linalg.solve(a + 4 * T.eye(3, dtype=T.float64), x),
+    "linalg_pinv": lambda T, x, a, b: T.linalg.pinv(x + 4 * T.eye(3, dtype=T.float64)),
 }
 
 

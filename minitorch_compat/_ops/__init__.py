@@ -5,7 +5,13 @@ the backward formulas in ``tools/autograd/derivatives.yaml``; here they sit toge
 * ``pointwise.py``: elementwise math, comparisons, casts.
 * ``reduction.py``: sum, mean, max, var... over dimensions.
 * ``shape.py``: views, reshapes, indexing, concatenation.
-* ``linalg.py``: matrix products.
+* ``linalg.py``: matrix products (matmul, tensordot, kron, cross).
+* ``linalg_decomp.py``, ``linalg_solve.py``: ``torch.linalg``'s decompositions, inverses and solvers.
+* ``cumulative.py``: cumsum, cumprod, cummax, cummin, logcumsumexp.
+* ``transformations.py``: roll, rot90, tril/triu, diff, repeat_interleave, meshgrid, block_diag...
+* ``sorting.py``: sort, topk, unique, searchsorted; ``summary.py``: bincount, histc.
+* ``scatter.py``: scatter, index_add/copy/fill, masked_scatter, take, embedding.
+* ``einsum.py``, ``distance.py`` (cdist), ``special.py`` (erf, erfinv).
 * ``activation.py``: softmax and log_softmax.
 * ``creation.py``: tensor(), zeros(), arange()...
 * ``sampling.py``: random tensors from the torch-exact generator.

@@ -1,17 +1,20 @@
-"""Matrix products: matmul (and its spellings mm, bmm, mv, dot), outer and linear.
+"""Products: matmul (and its spellings mm, bmm, mv, dot), outer, linear, tensordot, kron
+and the cross product.
 
 For ``C = A @ B`` the backward is ``dA = dC @ B^T`` and ``dB = A^T @ dC``; batch
 dimensions that were broadcast are summed away, and 1-d operands are treated as a row
 (left) or a column (right) and squeezed back, exactly as ``torch.matmul`` documents.
 torch does not promote dtypes in matrix products: mixed dtypes are an error.
 """
+import warnings
+
 import numpy as np
 
 from .. import _checks
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_node, shown_edges
 from .pointwise import _operand, _out
-from .shape import unsqueeze
+from .shape import Reshape, permute, reshape, unsqueeze
 
 _NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (1, 2): "SqueezeBackward4"}
 
@@ -182,3 +185,109 @@ def linear(input, weight, bias=None):
     x, w = _operand(input), _operand(weight)
     _checks.linear(x, w)
     return Linear.apply(x, w) if bias is None else Linear.apply(x, w, bias)
+
+
+# ---- tensordot and kron: compositions, as in torch ---------------------------------------
+def tensordot(a, b, dims=2, out=None):
+    """Sum of products over ``dims`` of ``a`` paired with ``dims`` of ``b`` (an int n: the
+    last n of ``a`` with the first n of ``b``). As torch: the contracted dimensions are
+    permuted last in ``a`` and first in ``b``, both reshaped to matrices, multiplied
+    (``dot`` when nothing is left free), and the result reshaped to the free dimensions."""
+    a, b = _operand(a), _operand(b)
+    if hasattr(dims, "_data"):
+        dims = dims._data.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a._data.ndim - dims, a._data.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    dims_a = [d % a._data.ndim for d in dims_a]
+    dims_b = [d % b._data.ndim for d in dims_b]
+    for da, db in zip(dims_a, dims_b):
+        if a._data.shape[da] != b._data.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a._data.shape[da]} in dim "
+                               f"{da} and second has size {b._data.shape[db]} in dim {db}")
+    free_a = [d for d in range(a._data.ndim) if d not in dims_a]
+    free_b = [d for d in range(b._data.ndim) if d not in dims_b]
+    k = int(np.prod([a._data.shape[d] for d in dims_a]))
+    shape_a, shape_b = [a._data.shape[d] for d in free_a], [b._data.shape[d] for d in free_b]
+    pa, pb = permute(a, *(free_a + dims_a)), permute(b, *(dims_b + free_b))
+    if not free_a and not free_b:
+        product = MatMul.apply(reshape(pa, k), reshape(pb, k))
+    else:
+        product = MatMul.apply(reshape(pa, int(np.prod(shape_a)), k), reshape(pb, k, int(np.prod(shape_b))))
+    return _out(reshape(product, shape_a + shape_b), out)
+
+
+def kron(input, other, *, out=None):
+    """The Kronecker product: ``other`` scaled by each element of ``input``, tiled. torch
+    reshapes both with their dimensions interleaved, multiplies (broadcasting does the
+    tiling) and reshapes the result, each reshape an ``_unsafe_view``."""
+    a, b = _operand(input), _operand(other)
+    n = max(a._data.ndim, b._data.ndim)
+    sa = (1,) * (n - a._data.ndim) + a._data.shape
+    sb = (1,) * (n - b._data.ndim) + b._data.shape
+    spread_a = [s for d in sa for s in (d, 1)]
+    spread_b = [s for d in sb for s in (1, d)]
+    product = _unsafe_view(a, spread_a) * _unsafe_view(b, spread_b)
+    return _out(_unsafe_view(product, [x * y for x, y in zip(sa, sb)]), out)
+
+
+def _unsafe_view(x, shape):
+    return Reshape.apply(x, shape=tuple(shape), name="UnsafeViewBackward0") if x._data.flags.c_contiguous \
+        else reshape(x, shape)
+
+
+class Cross(ArrayFunction):
+    """The cross product of 3-vectors along ``dim``; ``d(a x b) = da x b + a x db`` gives
+    ``ga = b x g`` and ``gb = g x a``."""
+    _backward_name = "LinalgCrossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dim):
+        ctx.save_for_backward(a, b)
+        ctx.dim = dim
+        return np.cross(a, b, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = np.cross(b, g, axis=ctx.dim) if ctx.needs_input_grad[0] else None
+        gb = np.cross(g, a, axis=ctx.dim) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+def cross(input, other, *, dim=-1, out=None):
+    """``torch.linalg.cross``: the cross product along ``dim`` (default the last), inputs broadcast."""
+    a, b = _operand(input), _operand(other)
+    if a._data.ndim != b._data.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    n = a._data.ndim
+    sa, sb = a._data.shape[dim % n], b._data.shape[dim % n]
+    if sa != 3 or sb != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {sa} and {sb}")
+    err = _checks.broadcast_error([a._data.shape, b._data.shape])
+    if err is not None:
+        raise err
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected scalar type {a.dtype._scalar_name} but found {b.dtype._scalar_name}")
+    return _out(Cross.apply(a, b, dim=dim % n), out)
+
+
+def torch_cross(input, other, dim=None, *, out=None):
+    """``torch.cross``: as ``linalg.cross``, but without ``dim`` it takes the first dimension
+    of size 3, with torch's deprecation warning."""
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
+        sizes = np.broadcast_shapes(input._data.shape, other._data.shape)
+        if 3 not in sizes:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = sizes.index(3)
+    return cross(input, other, dim=dim, out=out)

@@ -11,6 +11,8 @@ where torch wraps it into a tensor input (``x * 2`` is ``mul(Tensor, Tensor)``, 
 node shows ``(None, 0)`` for the 2), as a keyword where torch keeps it as a scalar
 attribute of the node (``x ** 2``, ``2 - x``, ``clamp(x, 0, 1)``).
 """
+import math
+
 import numpy as np
 
 from .. import _dtype
@@ -27,7 +29,7 @@ def _is_scalar(x):
 
 def _operand(x):
     """Tensors and Python numbers as they are; a NumPy scalar as a number, an array as a Tensor."""
-    if isinstance(x, Tensor) or _is_scalar(x):
+    if isinstance(x, Tensor) or _is_scalar(x) and not isinstance(x, np.generic):  # (np.float64 is a float)
         return x
     if isinstance(x, (np.generic, np.ndarray)):
         return x.item() if isinstance(x, np.generic) else _wrap(x)
@@ -289,18 +291,18 @@ def remainder(input, other, *, out=None):
         raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
     if dt.kind in "iu":
         _checks.no_integer_division_by_zero(b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _out(_wrap(np.asarray(np.remainder(_data(a), _data(b)), dtype=dt)), out)
+    return _out(_apply2(Remainder, a, b), out)
 
 
 def fmod(input, other, *, out=None):
     """``a - trunc(a / b) * b`` (the sign of ``a``, as C's ``fmod``)."""
     a, b = promote(input, other)
     dt = _result_np_dtype(a, b)
+    if dt == np.bool_:
+        raise NotImplementedError("\"fmod_cpu\" not implemented for 'Bool'")
     if dt.kind in "iu":
         _checks.no_integer_division_by_zero(b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _out(_wrap(np.asarray(np.fmod(_data(a), _data(b)), dtype=dt)), out)
+    return _out(_apply2(Fmod, a, b), out)
 
 
 def pow(input, exponent, *, out=None):
@@ -361,9 +363,10 @@ class Addcdiv(ArrayFunction):
 
 
 class Lerp(ArrayFunction):
-    """``x + weight * (end - x)``, computed as torch does for accuracy near weight = 1:
-    ``end - (end - x) * (1 - weight)`` when ``|weight| >= 0.5``. A number ``weight`` is an
-    attribute (LerpBackward0), a tensor one an input (LerpBackward1)."""
+    """``input + weight * (end - input)``, computed as torch computes it: from ``input`` when
+    ``|weight| < 0.5``, else as ``end - (end - input) * (1 - weight)``, so both ends are exact.
+    A number ``weight`` is an attribute of the node (LerpBackward0), a tensor one an input
+    (LerpBackward1)."""
 
     @staticmethod
     def forward(ctx, x, end, weight):
@@ -405,10 +408,119 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
 
 
 def lerp(input, end, weight, *, out=None):
-    x, e = promote(input, end)
-    if isinstance(weight, Tensor):
-        return _out(Lerp.apply(x, e, weight), out)
-    return _out(Lerp.apply(x, e, weight=weight), out)
+    x, end = _operand(input), _operand(end)
+    tensor_weight = isinstance(weight, Tensor)
+    _checks.floating_input(x._data, "lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar")
+    for name, t in (("end", end),) + ((("weight", weight),) if tensor_weight else ()):
+        if t._data.dtype != x._data.dtype:
+            raise RuntimeError(f"expected dtype {x.dtype._cpp_name} for `{name}` but got dtype {t.dtype._cpp_name}")
+    if tensor_weight:
+        return _out(Lerp.apply(x, end, weight), out)
+    return _out(Lerp.apply(x, end, weight=x._data.dtype.type(weight)), out)
+
+
+# ---- two-input math with gradients ---------------------------------------------------
+def _binary(names, fn, grad, save_with_number=True):
+    """Build a two-input Function: ``fn(a, b)`` the forward, ``grad(g, a, b, out)`` the
+    gradients of both operands.
+
+    ``names``: torch's node name for (tensor, tensor), (tensor, number) and (number, tensor).
+    A Python-number operand is a scalar attribute of torch's node, not an input, so it is
+    passed as a keyword (``other=`` or ``input=``; ``_apply2`` does this). Without
+    ``save_with_number``, the calls with a number save nothing (torch's backward then
+    needs none of the values) and ``grad`` gets ``None`` for them."""
+
+    class Binary(ArrayFunction):
+        @staticmethod
+        def forward(ctx, *tensors, input=None, other=None):
+            if len(tensors) == 2:
+                (a, b), ctx.kind = tensors, 0
+            elif input is None:
+                (a,), b, ctx.kind = tensors, other, 1
+            else:
+                a, (b,), ctx.kind = input, tensors, 2
+            ctx._backward_name = names[ctx.kind]
+            out = fn(a, b)
+            if ctx.kind == 0 or save_with_number:
+                ctx.save_for_backward(a, b, out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            if ctx._backward_name == _NOT_IMPLEMENTED:
+                raise RuntimeError(f"derivative for aten::{Binary.__name__.lower()} is not implemented")
+            ga, gb = grad(g, *(ctx.saved_tensors if ctx.kind == 0 or save_with_number else (None,) * 3))
+            return (ga, gb) if ctx.kind == 0 else ga if ctx.kind == 1 else gb
+
+    Binary.__name__ = Binary.__qualname__ = names[0][:names[0].index("Backward")]
+    return Binary
+
+
+_NOT_IMPLEMENTED = "torch::autograd::NotImplemented"  # torch's node for an op without a derivative
+
+
+def _apply2(function, a, b):
+    """Apply a ``_binary`` Function, each Python-number operand as its keyword."""
+    if not isinstance(b, Tensor):
+        return function.apply(a, other=b)
+    if not isinstance(a, Tensor):
+        return function.apply(b, input=a)
+    return function.apply(a, b)
+
+
+def _xlogy(x, y):
+    """``x * log(y)``, 0 where x == 0 unless y is NaN (torch's rule)."""
+    return np.where(np.isnan(y), np.nan, np.where(x == 0, 0, x * np.log(y))).astype(np.result_type(x, y), copy=False)
+
+
+def _atan2_grad(g, a, b, out):
+    """torch's atan2_backward, with 0 where a = b = 0 (the formula would give 0 * inf)."""
+    r2 = a * a + b * b
+    r = np.where(r2 == 0, 0, 1 / r2)
+    return g * b * r, g * -a * r
+
+
+def _xlogy_grad(g, a, b, out):
+    ga = np.where((a == 0) & (b <= 0), 0, _xlogy(g, b))
+    return ga, g * a / b
+
+
+# Each line: torch's node names, the forward, and the backward in terms of (grad, a, b, out).
+Atan2 = _binary(("Atan2Backward0",), np.arctan2, _atan2_grad)
+Hypot = _binary(("HypotBackward0",), np.hypot, lambda g, a, b, out: (g * a / out, g * b / out))
+Logaddexp = _binary(("LogaddexpBackward0",), np.logaddexp,
+                    lambda g, a, b, out: (g / (1 + np.exp(b - a)), g / (1 + np.exp(a - b))))
+Xlogy = _binary(("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), _xlogy, _xlogy_grad)
+Fmod = _binary(("FmodBackward1", "FmodBackward0"), np.fmod,
+               lambda g, a, b, out: (g, None if b is None else -g * np.trunc(a / b)), save_with_number=False)
+Remainder = _binary(("RemainderBackward1", "RemainderBackward0", _NOT_IMPLEMENTED), np.remainder,
+                    lambda g, a, b, out: (g, None if b is None else -g * np.floor_divide(a, b)), save_with_number=False)
+
+
+def atan2(input, other, *, out=None):
+    _checks.tensor_operands("atan2", input, other)
+    return _out(Atan2.apply(*promote(input, other, floating=True)), out)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other, *, out=None):
+    _checks.tensor_operands("hypot", input, other)
+    a, b = promote(input, other)
+    _checks.floating_input(a._data, "hypot_cpu")
+    return _out(Hypot.apply(a, b), out)
+
+
+def logaddexp(input, other, *, out=None):
+    _checks.tensor_operands("logaddexp", input, other)
+    a, b = promote(input, other)
+    _checks.floating_input(a._data, "logaddexp_cpu")
+    return _out(Logaddexp.apply(a, b), out)
+
+
+def xlogy(input, other, *, out=None):
+    return _out(_apply2(Xlogy, *promote(input, other, floating=True)), out)
 
 
 # ---- unary math ---------------------------------------------------------------------
@@ -443,6 +555,48 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
     return op
 
 
+def _exact(fn):
+    """``fn`` for floats; integers and bools are already exact (NumPy's floor would make floats)."""
+    return lambda x: fn(x) if x.dtype.kind in "fc" else x.copy()
+
+
+def _sign(x):
+    """-1, 0 or 1 (0 for NaN, as torch's ``(0 < x) - (x < 0)``); a bool is its own sign."""
+    return x.copy() if x.dtype == np.bool_ else np.where(x != x, 0, np.sign(x)).astype(x.dtype, copy=False)
+
+
+def _underivable(what):
+    """The backward of a node torch records but cannot differentiate."""
+    def grad(g, _):
+        raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+    return grad
+
+
+def _frac(x):
+    _checks.floating_input(x, "frac_cpu")  # (torch has no frac for integers)
+    return x - np.trunc(x)
+
+
+def _zero(g, _):
+    return np.zeros_like(g)
+
+
+def _no_bool(kernel):
+    return f"\"{kernel}\" not implemented for 'Bool'"
+
+
+def _sinc(x):
+    """sin(pi x) / (pi x), and 1 at x = 0."""
+    px = x * math.pi
+    return np.where(x == 0, 1, np.sin(px) / px).astype(x.dtype, copy=False)
+
+
+def _sinc_grad(g, x):
+    """torch's sinc_backward: (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 where pi x^2 is 0."""
+    px, pxx = x * math.pi, x * x * math.pi
+    return np.where(pxx == 0, 0, g * (px * np.cos(px) - np.sin(px)) / pxx).astype(g.dtype, copy=False)
+
+
 # Each line: torch's node name, the forward, and the backward in terms of (grad, saved).
 exp = _unary("ExpBackward0", np.exp, lambda g, y: g * y, save="output")
 log = _unary("LogBackward0", np.log, lambda g, x: g / x)
@@ -466,12 +620,33 @@ absolute = abs
 _square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
 relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False,
               bool_error="Boolean inputs not supported for relu")
-sign = _unary("SignBackward0", np.sign, lambda g, _: np.zeros_like(g), save=None, floating=False)
-floor = _unary("FloorBackward0", np.floor, lambda g, _: np.zeros_like(g), save=None, floating=False)
-ceil = _unary("CeilBackward0", np.ceil, lambda g, _: np.zeros_like(g), save=None, floating=False)
-trunc = _unary("TruncBackward0", np.trunc, lambda g, _: np.zeros_like(g), save=None, floating=False)
-frac = _unary("FracBackward0", lambda x: x - np.trunc(x), lambda g, _: g, save=None, floating=False)
-_round0 = _unary("RoundBackward0", np.round, lambda g, _: np.zeros_like(g), save=None, floating=False)
+sign = _unary("SignBackward0", _sign, _zero, save=None, floating=False)
+sgn = _unary("SgnBackward0", _sign, _zero, floating=False)  # (torch saves for complex sgn)
+floor = _unary("FloorBackward0", _exact(np.floor), _zero, save=None, floating=False, bool_error=_no_bool("floor_vml_cpu"))
+ceil = _unary("CeilBackward0", _exact(np.ceil), _zero, save=None, floating=False, bool_error=_no_bool("ceil_vml_cpu"))
+trunc = _unary("TruncBackward0", _exact(np.trunc), _zero, save=None, floating=False, bool_error=_no_bool("trunc_vml_cpu"))
+fix = trunc
+frac = _unary("FracBackward0", _frac, lambda g, _: g, save=None, floating=False)
+_round0 = _unary("RoundBackward0", _exact(np.round), _zero, save=None, floating=False, bool_error=_no_bool("round_vml_cpu"))
+# trigonometric and hyperbolic functions and their inverses (torch's formulas, derivatives.yaml)
+tan = _unary("TanBackward0", np.tan, lambda g, y: g * (1 + y * y), save="output")
+asin = _unary("AsinBackward0", np.arcsin, lambda g, x: g / np.sqrt(1 - x * x))
+acos = _unary("AcosBackward0", np.arccos, lambda g, x: -g / np.sqrt(1 - x * x))
+atan = _unary("AtanBackward0", np.arctan, lambda g, x: g / (x * x + 1))
+sinh = _unary("SinhBackward0", np.sinh, lambda g, x: g * np.cosh(x))
+cosh = _unary("CoshBackward0", np.cosh, lambda g, x: g * np.sinh(x))
+asinh = _unary("AsinhBackward0", np.arcsinh, lambda g, x: g / np.sqrt(x * x + 1))
+acosh = _unary("AcoshBackward0", np.arccosh, lambda g, x: g / np.sqrt(x * x - 1))
+atanh = _unary("AtanhBackward0", np.arctanh, lambda g, x: g / (1 - x * x))
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+# torch has no derivative for these three in place (``x.asinh_()``): their nodes raise in backward
+asinh_inplace = _unary("AsinhBackward1", np.arcsinh, _underivable("inplace version of asinh"), save=None)
+acosh_inplace = _unary("AcoshBackward1", np.arccosh, _underivable("inplace version of acosh"), save=None)
+atanh_inplace = _unary("AtanhBackward1", np.arctanh, _underivable("inplace version of atanh"), save=None)
+sinc = _unary("SincBackward0", _sinc, _sinc_grad)
+exp2 = _unary("Exp2Backward0", np.exp2, lambda g, y: g * y * np.log(2).astype(y.dtype), save="output")
+deg2rad = _unary("Deg2RadBackward0", lambda x: x * (math.pi / 180), lambda g, _: g * (math.pi / 180), save=None)
+rad2deg = _unary("Rad2DegBackward0", lambda x: x * (180 / math.pi), lambda g, _: g * (180 / math.pi), save=None)
 
 
 def square(input, *, out=None):
@@ -480,10 +655,27 @@ def square(input, *, out=None):
     return _square(cast(x, _dtype.int64) if x._data.dtype == np.bool_ else x, out=out)
 
 
+class RoundDecimals(ArrayFunction):
+    """``round(x, decimals=d)``: torch scales by ``10**|d|`` in the input's dtype, rounds half
+    to even, and scales back (dividing first when ``d < 0``). Its gradient is 0."""
+    _backward_name = "RoundBackward1"
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        p = np.asarray(10.0 ** np.abs(decimals), dtype=x.dtype)
+        return np.rint(x / p) * p if decimals < 0 else np.rint(x * p) / p
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.zeros_like(g)
+
+
 def round(input, *, decimals=0, out=None):
     if decimals == 0:
         return _round0(input, out=out)
-    return _out(_wrap(np.round(_operand(input)._data, decimals)), out)
+    x = _operand(input)
+    _checks.floating_input(x._data, "round_cpu")
+    return _out(RoundDecimals.apply(x, decimals=decimals), out)
 
 
 def bitwise_not(input):
@@ -518,10 +710,10 @@ class Clamp(ArrayFunction):
     """
 
     @staticmethod
-    def forward(ctx, x, lo=None, hi=None):
+    def forward(ctx, x, lo=None, hi=None, name="ClampBackward1"):
         ctx.save_for_backward(x, lo, hi)
-        ctx._backward_name = ("ClampBackward0" if isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray)
-                              else "ClampBackward1")
+        ctx.number_bounds = not (isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray))
+        ctx._backward_name = name if ctx.number_bounds else "ClampBackward0"
         y = x
         if lo is not None:
             y = np.maximum(y, lo)
@@ -532,7 +724,7 @@ class Clamp(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         x, lo, hi = ctx.saved_tensors
-        if ctx._backward_name == "ClampBackward1":
+        if ctx.number_bounds:
             keep = True
             if lo is not None:
                 keep = x > lo
@@ -560,21 +752,43 @@ class Clamp(ArrayFunction):
         return g * wx, glo, ghi
 
 
-def clamp(input, min=None, max=None, *, out=None):
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+def _clamp_operands(input, min, max):
+    """``input`` and the bounds given, all in their common result dtype."""
     x = _operand(input)
     operands = [x] + [m for m in (min, max) if m is not None]
     rt = result_type(*[_operand(o) for o in operands])
-    x = _to(x, rt)
     lo = _to(_operand(min), rt) if min is not None else None
     hi = _to(_operand(max), rt) if max is not None else None
+    return _to(x, rt), lo, hi
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    x, lo, hi = _clamp_operands(input, min, max)
     if isinstance(lo, Tensor) or isinstance(hi, Tensor):
         return _out(Clamp.apply(x, lo, hi), out)
     return _out(Clamp.apply(x, lo=lo, hi=hi), out)
 
 
 clip = clamp
+
+
+def clamp_min(input, min, *, out=None):
+    """``maximum(input, min)``: a number bound lets the gradient through only where
+    ``input > min`` (ClampMinBackward0); a tensor bound splits ties as ``maximum`` does."""
+    x, lo, _ = _clamp_operands(input, min, None)
+    if isinstance(lo, Tensor):
+        return _out(ClampMinTensor.apply(x, lo), out)
+    return _out(Clamp.apply(x, lo=lo, name="ClampMinBackward0"), out)
+
+
+def clamp_max(input, max, *, out=None):
+    """``minimum(input, max)``, with the gradient rules of ``clamp_min``."""
+    x, _, hi = _clamp_operands(input, None, max)
+    if isinstance(hi, Tensor):
+        return _out(ClampMaxTensor.apply(x, hi), out)
+    return _out(Clamp.apply(x, hi=hi, name="ClampMaxBackward0"), out)
 
 
 class _MaxMin(ArrayFunction):
@@ -603,6 +817,14 @@ class Maximum(_MaxMin):
 
 class Minimum(_MaxMin):
     _backward_name, np_fn = "MinimumBackward0", staticmethod(np.minimum)
+
+
+class ClampMinTensor(Maximum):
+    _backward_name = "ClampMinBackward1"
+
+
+class ClampMaxTensor(Minimum):
+    _backward_name = "ClampMaxBackward1"
 
 
 def maximum(input, other, *, out=None):
@@ -637,11 +859,34 @@ def where(condition, input=None, other=None, *, out=None):
         return tuple(_wrap(i) for i in np.nonzero(_operand(condition)._data))
     cond = _operand(condition)
     if cond._data.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype}")
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype._scalar_name}")
     x, y = promote(input, other)
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):
         x = _scalar_tensor(x)
     return _out(Where.apply(x, y, condition=cond._data), out)
+
+
+class NanToNum(ArrayFunction):
+    """NaN, +inf and -inf replaced by numbers (by default 0 and the dtype's largest and
+    smallest finite values); the gradient passes where the input was finite."""
+    _backward_name = "NanToNumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.save_for_backward(x)
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * np.isfinite(x)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    x = _operand(input)
+    if x._data.dtype.kind not in "fc":  # integers and bools have nothing to replace
+        return _out(_wrap(x._data.copy()), out)
+    return _out(NanToNum.apply(x, nan=nan, posinf=posinf, neginf=neginf), out)
 
 
 # ---- comparisons and predicates (no gradient) ------------------------------------------

@@ -410,6 +410,8 @@ class VectorNorm(ArrayFunction):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """``torch.linalg.vector_norm``: the ``ord``-norm of ``x`` flattened, or over ``dim``."""
+    if isinstance(ord, str):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
     x = _operand(x)
     if dtype is not None:
         x = x.to(dtype)
@@ -443,26 +445,3 @@ def any(input, dim=None, keepdim=False):
 
 def count_nonzero(input, dim=None):
     return _wrap(np.asarray(np.count_nonzero(input._data, axis=_axes(dim, input._data.ndim)), dtype=np.int64))
-
-
-class CumSum(ArrayFunction):
-    _backward_name = "CumsumBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dim, np_dtype):
-        ctx.dim = dim
-        if dim is None:  # a 0-d input
-            return np.array(x, dtype=np_dtype or x.dtype)
-        return np.cumsum(x, axis=dim, dtype=np_dtype)
-
-    @staticmethod
-    def backward(ctx, g):
-        if ctx.dim is None:
-            return g
-        return np.flip(np.cumsum(np.flip(g, ctx.dim), axis=ctx.dim), ctx.dim)
-
-
-def cumsum(input, dim, *, dtype=None):
-    x = input if dtype is None else input.to(dtype)
-    d = _wrap_dim(dim, x._data.ndim)  # (``max`` here is this module's reduction, not the builtin)
-    return CumSum.apply(x, dim=d if x._data.ndim else None, np_dtype=_sum_dtype(x, None))

@@ -1,18 +1,27 @@
-"""Scatter-style ops: ``scatter`` / ``scatter_add``, ``one_hot`` and ``embedding``.
+"""Scatter-style ops: ``scatter`` / ``scatter_add``, ``index_add`` / ``index_copy`` /
+``index_fill``, ``masked_scatter``, ``take``, ``one_hot`` and ``embedding``.
 
 ``scatter(dim, index, src)`` writes ``src[i][j]`` to ``out[index[i][j]][j]`` (for
 dim=0): the inverse of ``gather``. Its backward gathers the output gradient back for
 ``src`` and zeroes it for the overwritten places of ``input``. ``embedding`` is a row
 lookup ``weight[indices]`` whose backward adds each row's gradients (``add_rows``, since
 the same index may appear many times), except at ``padding_idx``.
+
+The ``index_*`` ops write whole slices along ``dim`` (``out[:, index[i]] = source[:, i]``
+for dim=1): ``index_add`` adds (its ``self`` gradient passes unchanged), ``index_copy``
+and ``index_fill`` overwrite (the overwritten slices get no gradient); the ``source`` of
+each gets the output gradient at the slices it went to. ``masked_scatter`` writes the
+elements of ``source`` in order at the places the mask is True. ``take`` indexes the
+flattened input. Their in-place forms (``x.index_add_(...)``) are these run through
+``inplace`` (see ``_tensor.py``).
 """
 import numpy as np
 
-from .. import _dtype
+from .. import _checks, _dtype
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import ArrayFunction
-from .pointwise import _operand
-from .shape import add_rows
+from .pointwise import _operand, _out
+from .shape import add_rows, broadcast_to, gather, reshape
 
 
 def _full_index(index, dim):
@@ -127,3 +136,215 @@ def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=Fa
     if idx._data.size and (idx._data.max() >= n or idx._data.min() < 0):
         raise IndexError("index out of range in self")
     return Embedding.apply(weight, idx=idx._data, padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
+
+
+# ---- index_add / index_copy / index_fill --------------------------------------------------
+def _slices(a, dim):
+    """``a`` with ``dim`` moved first: a view in which ``[i]`` is the i-th slice along ``dim``."""
+    return np.moveaxis(a, dim, 0) if a.ndim else a.reshape(1)
+
+
+class IndexAdd(ArrayFunction):
+    """``x`` with ``alpha * source[i]`` added to slice ``index[i]``; ``copy`` overwrites instead."""
+
+    @staticmethod
+    def forward(ctx, x, source, dim, index, alpha=1, copy=False):
+        ctx._backward_name = "IndexCopyBackward0" if copy else "IndexAddBackward0"
+        ctx.dim, ctx.alpha, ctx.copy, ctx.source_shape = dim, alpha, copy, source.shape
+        ctx.save_for_backward(index)
+        out = x.copy()
+        rows = _slices(source, dim) if source.ndim else source.reshape(1)
+        if copy:
+            _slices(out, dim)[index] = rows
+        else:
+            add_rows(_slices(out, dim), index, rows if alpha == 1 else rows * alpha)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        gx = g
+        if ctx.copy:
+            gx = g.copy()
+            _slices(gx, ctx.dim)[index] = 0
+        gsource = np.take(g.reshape(1) if g.ndim == 0 else g, index, axis=ctx.dim) * ctx.alpha
+        return gx, gsource.reshape(ctx.source_shape)
+
+
+def _index_args(op, x, dim, index, source, long_only):
+    """torch's checks of ``index_add`` / ``index_copy``: the index (a vector of indices
+    inside ``x`` along ``dim``) and the ``source`` (same dtype and slice shapes)."""
+    index = _operand(index)
+    d = _wrap_dim(dim, max(x._data.ndim, 1))
+    if long_only and index._data.dtype != np.int64:
+        raise RuntimeError(f"{op}_(): Expected a long tensor for index, but got {index.dtype._scalar_name}")
+    if index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}_(): Expected dtype int32/int64 for index but got: {index.dtype._scalar_name}")
+    if index._data.ndim > 1:
+        raise IndexError(f"{op}_(): Index is supposed to be a vector")
+    idx = index._data.reshape(-1)
+    n = x._data.shape[d] if x._data.ndim else 1
+    if source._data.dtype != x._data.dtype:
+        if op == "index_copy":
+            raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                               f"{x.dtype._scalar_name} and (source) {source.dtype._scalar_name}")
+        raise RuntimeError(f"index_add_(): self ({x.dtype._scalar_name}) and source ({source.dtype._scalar_name}) "
+                           "must have the same scalar type")
+    src_shape = source._data.shape or (1,)
+    x_shape = x._data.shape or (1,)
+    slice_pairs = [(a, b) for k, (a, b) in enumerate(zip(x_shape, src_shape)) if k != d]
+    for k, (a, b) in enumerate(slice_pairs):  # (torch numbers the dimensions of the slices)
+        if a != b:
+            raise RuntimeError(f"{op}_(): Source/destination tensor must have same slice shapes. Destination slice "
+                               f"shape: {a} at dimension {k} and source slice shape: {b} at dimension {k}.")
+    if idx.size != src_shape[d]:
+        raise IndexError(f"{op}_(): Number of indices ({idx.size}) should be equal to source.size(dim) ({src_shape[d]})")
+    bad = idx[(idx < 0) | (idx >= n)]
+    if bad.size:
+        prefix = "index_copy_(): " if op == "index_copy" else ""
+        error = IndexError if op == "index_copy" else RuntimeError
+        raise error(f"{prefix}index {int(bad[0])} is out of bounds for dimension {d} with size {n}")
+    return d, idx
+
+
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    x = _operand(input)
+    d, idx = _index_args("index_add", x, dim, index, source, long_only=False)
+    return _out(IndexAdd.apply(x, source, dim=d, index=idx, alpha=alpha), out)
+
+
+def index_copy(input, dim, index, source, *, out=None):
+    x = _operand(input)
+    d, idx = _index_args("index_copy", x, dim, index, source, long_only=True)
+    return _out(IndexAdd.apply(x, source, dim=d, index=idx, copy=True), out)
+
+
+class IndexFill(ArrayFunction):
+    """``x`` with the slices at ``index`` along ``dim`` set to ``value``; a tensor value's
+    gradient is the sum of the output gradient over those slices (each counted once)."""
+
+    @staticmethod
+    def forward(ctx, x, value, dim, index):
+        ctx._backward_name = "IndexFillBackward1" if isinstance(value, np.ndarray) else "IndexFillBackward0"
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        out = x.copy()
+        _slices(out, dim)[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        gx = g.copy()
+        _slices(gx, ctx.dim)[index] = 0
+        return gx, _slices(g, ctx.dim)[np.unique(index)].sum()
+
+
+def index_fill(input, dim, index, value):
+    x, index = _operand(input), _operand(index)
+    if index._data.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    d = _wrap_dim(dim, max(x._data.ndim, 1))
+    n = x._data.shape[d] if x._data.ndim else 1
+    idx = index._data.reshape(-1)
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"index {int(bad[0])} is out of bounds for dimension {d} with size {n}")
+    idx = np.where(idx < 0, idx + n, idx)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return IndexFill.apply(x, value, dim=d, index=idx)
+    return IndexFill.apply(x, value=value, dim=d, index=idx)
+
+
+# ---- masked_scatter / take -----------------------------------------------------------------
+class MaskedScatter(ArrayFunction):
+    """The elements of ``source``, in order, written where ``mask`` is True."""
+    _backward_name = "MaskedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, x, source, mask):
+        ctx.save_for_backward(mask)
+        ctx.source_shape = source.shape
+        out = x.copy()
+        out[mask] = source.reshape(-1)[:np.count_nonzero(mask)]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        mask, = ctx.saved_tensors
+        taken = g[mask]
+        gsource = np.zeros(int(np.prod(ctx.source_shape)), g.dtype)
+        gsource[:taken.size] = taken
+        return np.where(mask, 0, g), gsource.reshape(ctx.source_shape)
+
+
+def masked_scatter(input, mask, source):
+    x, mask = _operand(input), _operand(mask)
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype._scalar_name}")
+    if source._data.dtype != x._data.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but got"
+                           f"{x.dtype._scalar_name} and {source.dtype._scalar_name}")
+    shape = np.broadcast_shapes(x._data.shape, mask._data.shape)
+    m = np.broadcast_to(mask._data, shape)
+    if np.count_nonzero(m) > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    if x._data.shape != shape:
+        x = broadcast_to(x, shape)
+    return MaskedScatter.apply(x, source, mask=m)
+
+
+class Take(ArrayFunction):
+    """``input.flatten()[index]``, in the index's shape."""
+    _backward_name = "TakeBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.save_for_backward(index)
+        ctx.shape = x.shape
+        return x.reshape(-1)[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        gx = np.zeros(int(np.prod(ctx.shape)), g.dtype)
+        np.add.at(gx, index, g)
+        return gx.reshape(ctx.shape)
+
+
+def take(input, index):
+    x, index = _operand(input), _operand(index)
+    if index._data.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype._scalar_name}")
+    n = x._data.size
+    bad = index._data[(index._data < -n) | (index._data >= n)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {int(bad.reshape(-1)[0])} on a tensor of {n} elements.")
+    return Take.apply(x, index=np.where(index._data < 0, index._data + n, index._data))
+
+
+def take_along_dim(input, indices, dim=None):
+    """``gather`` with broadcasting: ``input`` and ``indices`` are first expanded to a common
+    shape in every dimension but ``dim`` (torch records that ``expand`` even when it is a
+    no-op); without ``dim``, both are flattened."""
+    x, indices = _operand(input), _operand(indices)
+    if indices._data.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {indices.dtype._scalar_name}")
+    if dim is None:
+        return gather(reshape(x, -1), 0, reshape(indices, -1))
+    if x._data.ndim != indices._data.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, but "
+                           f"got {x._data.ndim} dimensions for input, and {indices._data.ndim} dimensions for indices")
+    d = _wrap_dim(dim, x._data.ndim)
+    xs, ids = list(x._data.shape), list(indices._data.shape)
+    xs[d] = ids[d] = 1
+    err = _checks.broadcast_error([xs, ids])
+    if err is not None:
+        raise err
+    common = list(np.broadcast_shapes(tuple(xs), tuple(ids)))
+    x_shape, i_shape = list(common), list(common)
+    x_shape[d], i_shape[d] = x._data.shape[d], indices._data.shape[d]
+    return gather(broadcast_to(x, x_shape), d, broadcast_to(indices, i_shape))

@@ -683,12 +683,39 @@ def gather(input, dim, index, *, sparse_grad=False):
     return Gather.apply(input, dim=d, index=index._data)
 
 
-def index_select(input, dim, index):
-    """``input`` indexed by ``index`` along ``dim`` (node IndexSelectBackward0)."""
-    d = _wrap_dim(dim, input._data.ndim)
-    key, _ = _index_key((slice(None),) * d + (_operand(index),))
-    return Index.apply(input, key=key, basic=False, torch_name="IndexSelectBackward0")
+class IndexSelect(ArrayFunction):
+    """The slices at ``index`` along ``dim``; backward adds each slice's gradient back
+    (an index may repeat)."""
+    _backward_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.save_for_backward(index)
+        ctx.dim, ctx.shape = dim, x.shape
+        if x.ndim == 0:  # a 0-d tensor gives its one value, 0-d too
+            return x.reshape(1)[index].reshape(())
+        return np.take(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        gx = np.zeros(ctx.shape or (1,), g.dtype)
+        add_rows(np.moveaxis(gx, ctx.dim, 0), index, np.moveaxis(g.reshape(index.shape) if g.ndim == 0 else g, ctx.dim, 0))
+        return gx.reshape(ctx.shape)
 
 
-def take_along_dim(input, indices, dim):
-    return gather(input, dim, indices)
+def index_select(input, dim, index, *, out=None):
+    x, index = _operand(input), _operand(index)
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    idx = index._data.reshape(-1)
+    if x._data.ndim == 0 and idx.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+    d = _wrap_dim(dim, x._data.ndim)
+    n = x._data.shape[d] if x._data.ndim else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise IndexError("index out of range in self")
+    return _out(IndexSelect.apply(x, dim=d, index=idx), out)
+

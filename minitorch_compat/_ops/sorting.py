@@ -1,16 +1,23 @@
-"""Sorting and selection: ``sort``, ``argsort``, ``topk``.
+"""Sorting and what is built on it: ``sort``, ``argsort``, ``topk``, ``kthvalue``,
+``unique``, ``unique_consecutive``, ``searchsorted`` and ``bucketize``.
 
-All three sort along one dimension with NumPy's *stable* sort, so equal values keep their
+All sort along one dimension with NumPy's *stable* sort, so equal values keep their
 original order (torch's CPU sort does the same when ``stable=True``; for the default
 it also happens to keep order on CPU). NaN sorts as the largest value, as in torch. The
 backward of sort/topk puts each output gradient back at the index it came from.
+
+``unique`` is ``np.unique`` with every NaN kept apart (NaN != NaN, as in torch), always
+sorted (torch's CPU kernel sorts even with ``sorted=False``). torch records a node for a
+floating ``unique`` but has no derivative for it: backward raises, as here.
+``searchsorted`` over a batch of sorted rows counts, for each value, the row's elements
+below it (``<``, or ``<=`` for ``side="right"``): a vectorised binary search.
 """
 import numpy as np
 
 from .. import return_types
-from .._tensor import _wrap, _wrap_dim
+from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.function import ArrayFunction
-from .pointwise import _operand
+from .pointwise import _operand, _out
 
 
 def _order(x, dim, descending):
@@ -71,3 +78,106 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if not keepdim:
         values, indices = values.squeeze(d), indices.squeeze(d)
     return return_types.kthvalue(values, indices)
+
+
+# ---- unique ---------------------------------------------------------------------------
+class Unique(ArrayFunction):
+    """The unique values (plus inverse indices and counts): a node without a derivative."""
+
+    @staticmethod
+    def forward(ctx, x, dim, consecutive):
+        ctx._backward_name, ctx.op = (("UniqueConsecutiveBackward0", "unique_consecutive") if consecutive else
+                                      ("Unique2Backward0", "_unique2") if dim is None else
+                                      ("UniqueDimBackward0", "unique_dim"))
+        return (_unique_consecutive if consecutive else _unique)(x, dim)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError(f"the derivative for '{ctx.op}' is not implemented.")
+
+
+def _unique(x, dim):
+    if dim is None:
+        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
+        return values, inverse.reshape(x.shape).astype(np.int64), counts.astype(np.int64)
+    if x.size == 0:
+        if x.shape[dim] != 0:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        return x.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    values, inverse, counts = np.unique(x, axis=dim, return_inverse=True, return_counts=True, equal_nan=False)
+    return values, inverse.reshape(-1).astype(np.int64), counts.astype(np.int64)
+
+
+def _unique_consecutive(x, dim):
+    """Runs of equal values (slices, along ``dim``): a new run starts where a value differs
+    from the one before it."""
+    flat = x.reshape(-1) if dim is None else np.moveaxis(x, dim, 0).reshape(x.shape[dim], -1)
+    differs = flat[1:] != flat[:-1]
+    if flat.ndim == 2:
+        differs = differs.any(axis=1)
+    new_run = np.concatenate([np.ones(min(flat.shape[0], 1), bool), differs])
+    starts = np.flatnonzero(new_run)
+    inverse = np.cumsum(new_run) - 1
+    counts = np.diff(np.append(starts, flat.shape[0]))
+    values = x.reshape(-1)[starts] if dim is None else np.take(x, starts, axis=dim)
+    return values, inverse.reshape(x.shape if dim is None else -1), counts.astype(np.int64)
+
+
+def _unique_results(input, dim, consecutive, return_inverse, return_counts):
+    x = _operand(input)
+    if dim is not None:
+        if x._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        dim = _wrap_dim(dim, x._data.ndim)
+    values, inverse, counts = Unique.apply(x, dim=dim, consecutive=consecutive)
+    if values.ndim == 0:  # torch's unique of a 0-d tensor is 1-d, its inverse index 0-d
+        values = values.reshape(1)
+    out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return out if len(out) > 1 else values
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    return _unique_results(input, dim, False, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    return _unique_results(input, dim, True, return_inverse, return_counts)
+
+
+# ---- searchsorted / bucketize ---------------------------------------------------------------
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+    """For each value, the index where inserting it keeps its row of ``sorted_sequence``
+    sorted: the first such index, or with ``right``/``side="right"`` the last."""
+    seq = _operand(sorted_sequence)._data
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else input._data
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == "right"
+    if sorter is not None:
+        if sorter.shape != seq.shape:
+            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary "
+                               f"tensor {list(seq.shape)}and got sorter tensor {list(sorter.shape)}")
+        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+    if seq.ndim == 1:
+        idx = np.searchsorted(seq, values, side="right" if right else "left")
+    else:
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                               "dimensions of boundaries tensor and input value tensor must match, but we got "
+                               f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}")
+        below = seq[..., None, :] <= values[..., :, None] if right else seq[..., None, :] < values[..., :, None]
+        idx = below.sum(axis=-1)
+    return _out(_wrap(np.asarray(idx, dtype=np.int32 if out_int32 else np.int64)), out)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each value: ``i`` with ``boundaries[i-1] < x <= boundaries[i]``
+    (``<=`` then ``<`` with ``right=True``): ``searchsorted`` of a 1-d ``boundaries``."""
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
