@@ -65,8 +65,10 @@ from . import random, utils  # noqa: F401
 from . import linalg  # noqa: F401
 from .serialization import save, load
 from ._type_info import finfo, iinfo
-from ._determinism import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,
-                           is_deterministic_algorithms_warn_only_enabled)
+from ._runtime import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+                       is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                       get_deterministic_debug_mode, set_float32_matmul_precision, get_float32_matmul_precision,
+                       compile)
 
 float = float32  # noqa: A001
 double = float64

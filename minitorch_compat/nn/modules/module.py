@@ -543,6 +543,11 @@ class Module:
     def bfloat16(self):
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
+    def compile(self, *args, **kwargs):
+        """torch compiles ``forward`` in place; an optimisation we skip (see ``torch.compile``)."""
+        from ..._runtime import compile
+        compile(self, *args, **kwargs)
+
     def share_memory(self):
         return self
 
