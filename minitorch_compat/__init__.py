@@ -8,7 +8,7 @@ laid out like torch's own (see docs/reading-guide.md).
 from . import _dtype
 from ._dtype import (dtype, promote_types, result_type, get_default_dtype, set_default_dtype,
                      uint8, int8, int16, int32, int64, uint16, uint32, uint64,
-                     float16, float32, float64, complex64, complex128)
+                     float16, bfloat16, float32, float64, complex64, complex128)
 from ._dtype import bool_ as bool  # noqa: A001 - torch.bool
 from ._tensor import Tensor, Size, device
 from ._tensor_types import (FloatTensor, DoubleTensor, HalfTensor, ByteTensor, CharTensor, ShortTensor, IntTensor,
@@ -64,8 +64,11 @@ from . import autograd, cuda, backends, accelerator, return_types, nn, optim  # 
 from . import random, utils  # noqa: F401
 from . import linalg  # noqa: F401
 from .serialization import save, load
-from ._determinism import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,
-                           is_deterministic_algorithms_warn_only_enabled)
+from ._type_info import finfo, iinfo
+from ._runtime import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,
+                       is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                       get_deterministic_debug_mode, set_float32_matmul_precision, get_float32_matmul_precision,
+                       compile)
 
 float = float32  # noqa: A001
 double = float64

@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from . import _dtype
 from ._dtype import scalar_name
 from .autograd.grad_mode import _state
 
@@ -119,7 +120,7 @@ def linear(x, w):
     if x._data.shape[-1] != w._data.shape[-1]:
         rows = int(np.prod(x._data.shape[:-1])) if x._data.ndim > 1 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x._data.shape[-1]} and {w._data.shape[-1]}x{w._data.shape[0]})")
-    if x._data.dtype != w._data.dtype:
+    if x._data.dtype != w._data.dtype or _dtype.low_precision_seen and x.dtype is not w.dtype:  # (bfloat16 vs float32)
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {x.dtype._scalar_name} and {w.dtype._scalar_name}")
 
 

@@ -13,8 +13,15 @@ instead of being left to NumPy:
   the result when it belongs to a higher *category* (bool < integer < floating < complex),
   e.g. ``int32 tensor + 5 -> int32`` but ``int32 tensor + 2.5 -> float32``
   (the default dtype). This mirrors ``c10``'s ``ResultTypeState``.
+
+Every dtype but one is stored as the NumPy dtype of the same name. ``bfloat16`` has no
+NumPy counterpart: it is stored as float32 values rounded to bfloat16, in a marked
+array class (``_bfloat16.py`` explains how); ``of_array`` and ``as_dtype`` are the two
+places that tell it apart.
 """
 import numpy as np
+
+from ._bfloat16 import BFloat16Array, round_to_bfloat16
 
 __all__ = ["dtype", "promote_types", "result_type", "get_default_dtype", "set_default_dtype"]
 
@@ -67,14 +74,27 @@ uint16 = dtype("uint16", np.uint16, 1, "UInt16", "unsigned short")
 uint32 = dtype("uint32", np.uint32, 1, "UInt32", "unsigned int")
 uint64 = dtype("uint64", np.uint64, 1, "UInt64", "unsigned long")
 float16 = dtype("float16", np.float16, 2, "Half", "c10::Half")
+bfloat16 = dtype("bfloat16", np.float32, 2, "BFloat16", "c10::BFloat16")  # stored as float32: see _bfloat16.py
+bfloat16.itemsize = 2
 float32 = dtype("float32", np.float32, 2, "Float", "float")
 float64 = dtype("float64", np.float64, 2, "Double", "double")
 complex64 = dtype("complex64", np.complex64, 3, "ComplexFloat", "c10::complex<float>")
 complex128 = dtype("complex128", np.complex128, 3, "ComplexDouble", "c10::complex<double>")
 
 _ALL = (bool_, uint8, int8, int16, int32, int64, uint16, uint32, uint64,
-        float16, float32, float64, complex64, complex128)
-_FROM_NP = {d._np: d for d in _ALL}
+        float16, bfloat16, float32, float64, complex64, complex128)
+class _FromNumpy(dict):
+    """NumPy dtype -> torch dtype. float16 is filled in on its first lookup: that is when the
+    first float16 array is met, which turns on the 16-bit path (``low_precision_seen``)."""
+
+    def __missing__(self, np_dtype):
+        if np_dtype != np.float16:
+            raise KeyError(np_dtype)
+        self[np_dtype] = note_dtype(float16)
+        return float16
+
+
+_FROM_NP = _FromNumpy({d._np: d for d in _ALL if d not in (float16, bfloat16)})
 _NAMES = {d._name: d for d in _ALL}
 
 
@@ -83,8 +103,47 @@ def _by_name(name):
 
 
 def scalar_name(np_dtype):
-    """torch's ScalarType name of a NumPy dtype, as its messages spell it: 'Float', 'Long'."""
-    return from_numpy_dtype(np_dtype)._scalar_name
+    """torch's ScalarType name of a NumPy dtype (or of a storage array), as its messages
+    spell it: 'Float', 'Long'."""
+    return (of_array(np_dtype) if isinstance(np_dtype, np.ndarray) else from_numpy_dtype(np_dtype))._scalar_name
+
+
+# False until a float16 or bfloat16 array first appears in this process. Every way one can
+# appear calls ``note_dtype``: conversions (``as_dtype``), a float16 NumPy dtype met for the
+# first time (``_FROM_NP``), loading, the default dtype. Until then ``Function.apply`` does
+# not look for 16-bit inputs: float32/float64 ops pay nothing for them (see _opmath.py).
+low_precision_seen = False
+
+
+def forget_low_precision():
+    """Back to a fresh process's state: no 16-bit array seen (for tests, which run many
+    programs in one process)."""
+    global low_precision_seen
+    low_precision_seen = False
+    _FROM_NP.pop(np.dtype(np.float16), None)
+
+
+def note_dtype(dt):
+    """Record that a tensor of dtype ``dt`` is being made (see ``low_precision_seen``)."""
+    global low_precision_seen
+    if dt is float16 or dt is bfloat16:
+        low_precision_seen = True
+    return dt
+
+
+def of_array(array):
+    """The torch dtype of a tensor's storage array (the one place bfloat16 is recognised)."""
+    return bfloat16 if type(array) is BFloat16Array else _FROM_NP[array.dtype]
+
+
+def as_dtype(array, dt, copy=False):
+    """``array`` converted to ``dt``'s storage: NumPy's ``astype``, or rounding to bfloat16."""
+    note_dtype(dt)
+    if dt is bfloat16:
+        return array if type(array) is BFloat16Array and not copy else round_to_bfloat16(array)
+    if type(array) is BFloat16Array:
+        array = array.view(np.ndarray)
+    return np.asarray(array).astype(dt._np, copy=copy)
 
 
 def from_numpy_dtype(np_dtype):
@@ -108,9 +167,9 @@ def get_default_dtype():
 
 def set_default_dtype(d):
     global _default_dtype
-    if d not in (float16, float32, float64):
+    if d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
-    _default_dtype = d
+    _default_dtype = note_dtype(d)
 
 
 def promote_types(a, b):

@@ -45,7 +45,9 @@ Where we differ on purpose (or cannot follow)
 * ``multinomial`` without replacement ranks categories with torch's ``topk``; when
   keys tie (only zero-probability categories, after every positive one was drawn)
   torch's order comes from its sort internals, ours is by index.
-* bfloat16 is not a dtype of this project, so its kernels are not provided.
+* bfloat16 (``bfloat16=True`` in ``_uniform``/``_normal``; stored as float32, see
+  ``_bfloat16.py``) follows torch's float16 path and rounds to bfloat16 where that path
+  rounds to float16, as torch 2.14 does. Its other kernels are not provided.
 * The state of a generator is a NumPy ``MT19937`` plus torch's two cached normals;
   ``get_state()`` serialises it in torch's exact 5056-byte layout, so states can be
   exchanged with real torch in both directions.
@@ -56,6 +58,7 @@ import sys
 
 import numpy as np
 
+from ._bfloat16 import round_to_bfloat16
 from ._dtype import scalar_name
 
 __all__ = ["Generator", "default_generator"]
@@ -641,14 +644,18 @@ class Generator:
 
     # -- uniform ---------------------------------------------------------------------
 
-    def _uniform(self, shape, np_dtype, low=0.0, high=1.0):
+    def _uniform(self, shape, np_dtype, low=0.0, high=1.0, bfloat16=False):
         """``torch.rand`` / ``Tensor.uniform_(low, high)`` in element order.
 
-        torch: float64 uses ``random64()`` (53 bits); float32 and float16 compute in
-        float32 from ``random()`` (24 bits), then round to the tensor's type.  The value
-        is ``fma(x, to - from, from)``; if rounding lands exactly on ``to`` it is
+        torch: float64 uses ``random64()`` (53 bits); float32, float16 and bfloat16
+        compute in float32 from ``random()`` (24 bits), then round to the tensor's type.
+        The value is ``fma(x, to - from, from)``; if rounding lands exactly on ``to`` it is
         replaced by ``from`` so the range stays half-open.
         """
+        if bfloat16:
+            v = self._uniform(shape, np.float32, low, high)
+            v, to_v, from_v = (round_to_bfloat16(a) for a in (v, high, low))
+            return round_to_bfloat16(np.where(v == to_v, from_v, v))
         shape, n = _numel(shape)
         np_dtype = np.dtype(np_dtype)
         low, high = float(low), float(high)
@@ -817,7 +824,7 @@ class Generator:
                 self._next_double_normal = float(flat[-1])
         return _fma64(vals, std, mean)
 
-    def _normal(self, shape, np_dtype, mean=0.0, std=1.0, contiguous=True):
+    def _normal(self, shape, np_dtype, mean=0.0, std=1.0, contiguous=True, bfloat16=False):
         """``torch.randn`` / ``Tensor.normal_(mean, std)`` in element order.
 
         torch picks one of two algorithms:
@@ -835,6 +842,7 @@ class Generator:
 
         ``contiguous=False`` forces the scalar path, as torch does for strided outputs
         (the caller must then lay the values out in torch's iteration order).
+        ``bfloat16``: float16's algorithm, rounded to bfloat16 (``np_dtype`` is float32).
         """
         shape, n = _numel(shape)
         np_dtype = np.dtype(np_dtype)
@@ -845,7 +853,8 @@ class Generator:
             raise NotImplementedError(
                 '"normal_kernel_cpu" not implemented for \'%s\'' % scalar_name(np_dtype))
         if n < 16 or not contiguous:
-            return _from_double(self._normal_scalar(n, mean, std), np_dtype).reshape(shape)
+            out = _from_double(self._normal_scalar(n, mean, std), np_dtype)
+            return (round_to_bfloat16(out) if bfloat16 else out).reshape(shape)
         full = n // 16 * 16
         tail = n % 16
         if np_dtype == np.float64:
@@ -856,16 +865,16 @@ class Generator:
                 out[n - 16:] = _box_muller16_f64(last, mean, std).reshape(-1)
             return out.reshape(shape)
         m32, s32 = np.float32(mean), np.float32(std)
-        if np_dtype == np.float32:
+        if np_dtype == np.float32 and not bfloat16:
             out = self._unit_float(n)
-        else:  # float16: torch only draws the uniforms of whole blocks, then the tail
+        else:  # float16, bfloat16: torch only draws the uniforms of whole blocks, then the tail
             out = np.empty(n, np.float32)
             out[:full] = self._unit_float(full)
         out[:full] = _box_muller16_f32(out[:full].reshape(-1, 16), m32, s32).reshape(-1)
         if tail:
             last = self._unit_float(16).reshape(1, 16)
             out[n - 16:] = _box_muller16_f32(last, m32, s32).reshape(-1)
-        return out.astype(np_dtype).reshape(shape)
+        return (round_to_bfloat16(out) if bfloat16 else out.astype(np_dtype)).reshape(shape)
 
     # -- bernoulli / exponential -----------------------------------------------------
 

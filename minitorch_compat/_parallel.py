@@ -6,7 +6,12 @@ each chunk of ``parallel_for`` (``arange``) rounds differently at chunk boundari
 reproducing its bits needs the same chunks (``ATen/Parallel.h``, ``ParallelOpenMP.h``).
 
 * The default count is ``$OMP_NUM_THREADS`` (or ``$MKL_NUM_THREADS``), else the number
-  of physical cores, as in torch; ``set_num_threads`` changes it.
+  of physical cores, as in torch; ``set_num_threads`` changes it. The only threads our
+  ops do run are NumPy's BLAS library's (matrix products): when ``threadpoolctl`` is
+  installed, ``set_num_threads`` also limits that pool to ``n`` threads; without it the
+  count is only recorded.
+* ``set_num_interop_threads`` (torch's pool for running independent ops concurrently)
+  is recorded; as in torch it can be called only once.
 * ``parallel_for(0, n, GRAIN_SIZE, f)`` calls ``f`` once on ``[0, n)`` when ``n <
   GRAIN_SIZE``; else it uses ``min(threads, ceil(n / GRAIN_SIZE))`` threads, each taking
   one chunk of ``ceil(n / threads)`` elements.
@@ -27,27 +32,37 @@ def get_num_threads():
     return _threads
 
 
-def set_num_threads(n):
+def set_num_threads(n, /):
     """Set the intra-op thread count (``n`` >= 1), as ``torch.set_num_threads``."""
     global _threads
     _threads = _positive("set_num_threads", n)
+    try:
+        import threadpoolctl
+    except ImportError:
+        return
+    threadpoolctl.threadpool_limits(limits=_threads, user_api="blas")
 
 
 def get_num_interop_threads():
     return _interop_threads or get_num_threads()
 
 
-def set_num_interop_threads(n):
+def set_num_interop_threads(n, /):
     global _interop_threads
-    _interop_threads = _positive("set_num_interop_threads", n)
+    n = _positive("set_num_interop_threads", n)
+    if _interop_threads is not None:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work has started "
+                           "or set_num_interop_threads called")
+    _interop_threads = n
 
 
 def _positive(fn, n):
-    if not isinstance(n, int):
+    """torch's check of its one int argument: ints (NumPy's too), never bools or floats."""
+    if isinstance(n, bool) or not hasattr(n, "__index__") or hasattr(n, "_data"):
         raise RuntimeError(f"{fn} expects an int, but got {type(n).__name__}")
-    if n <= 0:
+    if n.__index__() <= 0:
         raise RuntimeError(f"{fn} expects a positive integer")
-    return n
+    return n.__index__()
 
 
 def _default_threads():

@@ -25,7 +25,8 @@ How it works, in three pieces:
    ``sys.path[0]`` as ``python script.py`` would, and executes the file with
    :func:`runpy.run_path` as ``__main__``. If the script dies because it reached an API
    we lack (directly, via ``from torch.x import y``, or via a missing ``Tensor`` method),
-   it prints that one line, with the script's file and line, and exits with status 1.
+   it prints that one line, with the script's file and line and a pointer to
+   ``docs/coverage.md`` (the list of what exists), and exits with status 1.
    Any other error prints its usual traceback, starting at the script's own frames.
 
 Where we differ: ``torch.__version__`` is ours ("0.1.0"), and the script runs in the
@@ -82,6 +83,10 @@ class MissingModule(_Unsupported, ModuleNotFoundError):
 
 def _unsupported(api):
     return f"minitorch_compat does not implement {api} yet"
+
+
+# Said once, after the script's file and line, when a run stops at a missing API.
+_SEE_COVERAGE = "; docs/coverage.md (python -m minitorch_compat coverage) lists what exists"
 
 
 class _AliasModule(types.ModuleType):
@@ -254,7 +259,7 @@ def run_script(path, args=()):
     except Exception as exc:  # SystemExit and KeyboardInterrupt pass through unchanged
         api = unsupported_api(exc)
         if api is not None:
-            print(_unsupported(api) + _where(exc.__traceback__, script), file=sys.stderr)
+            print(_unsupported(api) + _where(exc.__traceback__, script) + _SEE_COVERAGE, file=sys.stderr)
         else:
             traceback.print_exception(type(exc), exc, _script_traceback(exc.__traceback__, script))
         return 1

@@ -23,7 +23,7 @@ import weakref
 import numpy as np
 
 from . import _dtype, _layout
-from ._dtype import from_numpy_dtype
+from ._dtype import of_array
 
 
 class Size(tuple):
@@ -125,7 +125,7 @@ def _check_device(dev):
 def _wrap(array, requires_grad=False):
     """A Tensor around ``array`` (no copy). The one way new tensors are made internally."""
     t = object.__new__(Tensor)
-    t._data = array if type(array) is np.ndarray else np.asarray(array)
+    t._data = array if type(array) is np.ndarray else np.asanyarray(array)  # (keeps a BFloat16Array)
     if requires_grad:
         t.requires_grad = True
     return t
@@ -158,7 +158,7 @@ class Tensor:
     # ---- metadata -------------------------------------------------------------------
     @property
     def dtype(self):
-        return from_numpy_dtype(self._data.dtype)
+        return of_array(self._data)
 
     @property
     def shape(self):
@@ -184,7 +184,15 @@ class Tensor:
     nelement = numel
 
     def element_size(self):
-        return self._data.itemsize
+        return self.dtype.itemsize  # (bfloat16: torch's 2 bytes, though stored in 4 here)
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.size * self.dtype.itemsize
 
     def stride(self, dim=None):
         st = tuple(s // self._data.itemsize for s in self._data.strides)
@@ -269,6 +277,13 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of {type(value).__name__}")
             if value.shape != self.shape:
                 raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype._cpp_name}' to a tensor with grad_dtype "
+                    f"'{self.dtype._scalar_name}'. The gradient must match the tensor's grad_dtype (defaults to the "
+                    "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to "
+                    "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient "
+                    "may break downstream systems that assume they match.")
         self._grad = value
 
     def retain_grad(self):
@@ -329,10 +344,13 @@ class Tensor:
     def numpy(self, *, force=False):
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if self.dtype is _dtype.bfloat16:  # NumPy has no bfloat16
+            raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        data = self.numpy(force=True)
+        return data if dtype is None else data.astype(dtype, copy=False)
 
     def __float__(self):
         if self._data.size != 1:
@@ -375,7 +393,7 @@ class Tensor:
             elif isinstance(a, (str, device, int)):
                 dev = a
         _check_device(dev)
-        if dtype is None or dtype._np == self._data.dtype:
+        if dtype is None or dtype is self.dtype:
             return self.clone() if copy else self
         return _pointwise.cast(self, dtype)
 
@@ -415,6 +433,9 @@ class Tensor:
 
     def half(self):
         return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
 
     def long(self):
         return self.to(_dtype.int64)
@@ -703,7 +724,9 @@ class Tensor:
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-            return _wrap(self._data.view(shape[0]._np))
+            if _dtype.bfloat16 in (shape[0], self.dtype):  # its storage is not torch's 2 bytes
+                raise NotImplementedError("minitorch_compat does not implement Tensor.view(dtype) for bfloat16 yet")
+            return _wrap(self._data.view(_dtype.note_dtype(shape[0])._np))
         return _shape.view(self, *shape)
     def view_as(self, other): return _shape.view(self, other.shape)
     def reshape(self, *shape): return _shape.reshape(self, *shape)
@@ -784,6 +807,7 @@ class _RemovableHandle:
 
 
 def _rebuild(data, requires_grad, cls):
+    _dtype.note_dtype(_dtype.of_array(data))  # (a 16-bit tensor from another process)
     t = object.__new__(cls)
     t._data = data
     t._requires_grad = requires_grad

@@ -32,6 +32,8 @@ def legacy_new(cls, dtype, args, kwargs, any_tensor=False):
         raise TypeError(f"new() received an invalid combination of arguments - got ({names})")
     _check_device(device)
     data = _legacy_data(dtype, args, any_tensor)
+    if not (args and isinstance(args[0], Tensor)):  # (a tensor argument is aliased as it is)
+        data = _dtype.as_dtype(data, dtype)  # bfloat16: rounded (see _bfloat16.py)
     if cls is Tensor:
         return _wrap(data)
     t = object.__new__(cls)

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ._dtype import dtype as _dtype_cls
+from ._dtype import as_dtype, dtype as _dtype_cls
 from ._tensor import Tensor, _wrap
 from .nn.parameter import Parameter
 from .storage import TypedStorage
@@ -58,14 +58,14 @@ def _strided_view(storage, storage_offset, size, stride):
         raise RuntimeError(f"numel: integer multiplication overflow (size {list(size)})")
     np_dtype = storage.dtype._np
     if 0 in size:
-        return np.empty(size, dtype=np_dtype)
+        return as_dtype(np.empty(size, dtype=np_dtype), storage.dtype)
     elements = storage._elements()
     needed = storage_offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
     if needed > elements.size:
         raise RuntimeError(f"a tensor of size {list(size)} and stride {list(stride)} at offset {storage_offset} "
                            f"needs {needed} elements, but its storage holds {elements.size}")
     return np.lib.stride_tricks.as_strided(elements[storage_offset:], shape=size,
-                                           strides=tuple(s * np_dtype.itemsize for s in stride))
+                                           strides=tuple(s * np_dtype.itemsize for s in stride), subok=True)
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):

@@ -76,6 +76,7 @@ from ._run import MissingModule, NotImplementedInMinitorch, _real_name, _unsuppo
 from ._tensor import Size, Tensor, device as _device, _wrap
 from .nn.modules.module import Module
 from .nn.parameter import Parameter
+from ._bfloat16 import to_bits
 from .storage import LEGACY_STORAGE_DTYPES, STORAGE_TYPES, StorageType, TypedStorage, UntypedStorage
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
@@ -183,12 +184,13 @@ class _Pickler(pickle._Pickler):
         if isinstance(t, Parameter):
             return _utils._rebuild_parameter, (_wrap(t._data), t.requires_grad, OrderedDict())
         owner, flat, offset, strides = _storage_view(t._data)
+        dtype = _dtype.of_array(t._data)
         key = self.storage_keys.get(id(owner))
         if key is None:
             key = self.storage_keys[id(owner)] = str(len(self.storages))
-            self.storages[key] = flat
+            # (bfloat16 is held as float32 here: torch's storage holds its 2-byte encodings)
+            self.storages[key] = to_bits(flat) if dtype is _dtype.bfloat16 else flat
             self.keep.append(owner)
-        dtype = _dtype.from_numpy_dtype(flat.dtype)
         storage_type = _STORAGE_TYPE_OF.get(dtype, UntypedStorage)
         numel = flat.nbytes if storage_type is UntypedStorage else flat.size
         args = (_PersistentStorage(("storage", storage_type, key, "cpu", numel)), offset, tuple(t.shape), strides,

@@ -20,12 +20,17 @@ loading and a ``map_location`` callable need is here: sizes, the device, ``cpu()
 
 ``StorageType`` is what a legacy class name (``torch.FloatStorage``) unpickles to when
 loading; torch keeps the same helper in ``torch/serialization.py``. ``MISSING_DTYPES``
-lists torch's dtypes this library lacks (``bfloat16``...), so a checkpoint holding them is
-refused with the dtype's name.
+lists torch's dtypes this library lacks (``complex32``...), so a checkpoint holding them
+is refused with the dtype's name.
+
+bfloat16 is the one dtype whose elements here (float32 values, see ``_bfloat16.py``) are
+not the checkpoint's bytes (2-byte bfloat16s): its storage's elements are converted once,
+and every tensor of that storage views the converted array.
 """
 import numpy as np
 
 from . import _dtype
+from ._bfloat16 import from_bits
 from ._tensor import device as _device, _check_device
 
 __all__ = ["UntypedStorage", "TypedStorage", "StorageType"]
@@ -90,10 +95,17 @@ class TypedStorage:
         self.dtype = dtype
 
     def _elements(self):
-        """The bytes as a 1-d array of ``dtype`` (a view); a trailing partial element is dropped."""
+        """The bytes as a 1-d array of ``dtype`` (a view); a trailing partial element is dropped.
+        (bfloat16: the elements converted to float32, once per storage.)"""
         raw = self._untyped_storage._data
-        itemsize = self.dtype.itemsize
-        return raw[: raw.nbytes - raw.nbytes % itemsize].view(self.dtype._np)
+        itemsize = _dtype.note_dtype(self.dtype).itemsize
+        raw = raw[: raw.nbytes - raw.nbytes % itemsize]
+        if self.dtype is _dtype.bfloat16:
+            untyped = self._untyped_storage
+            if getattr(untyped, "_bfloat16", None) is None:
+                untyped._bfloat16 = from_bits(raw.view(np.uint16))
+            return untyped._bfloat16
+        return raw.view(self.dtype._np)
 
     def size(self):
         return self._untyped_storage.nbytes() // self.dtype.itemsize
@@ -107,9 +119,10 @@ LEGACY_STORAGE_DTYPES = {
     "LongStorage": _dtype.int64, "IntStorage": _dtype.int32, "ShortStorage": _dtype.int16,
     "CharStorage": _dtype.int8, "ByteStorage": _dtype.uint8, "BoolStorage": _dtype.bool_,
     "ComplexFloatStorage": _dtype.complex64, "ComplexDoubleStorage": _dtype.complex128,
+    "BFloat16Storage": _dtype.bfloat16,
 }
 # torch dtypes (and their legacy storage names) that do not exist here yet.
-MISSING_DTYPES = {"bfloat16": "BFloat16Storage", "complex32": "ComplexHalfStorage", "qint8": "QInt8Storage",
+MISSING_DTYPES = {"complex32": "ComplexHalfStorage", "qint8": "QInt8Storage",
                   "quint8": "QUInt8Storage", "qint32": "QInt32Storage", "quint4x2": "QUInt4x2Storage",
                   "quint2x4": "QUInt2x4Storage", "float8_e4m3fn": None, "float8_e5m2": None,
                   "float8_e4m3fnuz": None, "float8_e5m2fnuz": None}

@@ -30,7 +30,10 @@ explicitly by the tests that use it).
 import os
 import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from minitorch_compat import _dtype
 
 sys.path.insert(0, os.path.dirname(__file__))  # so ``import helpers`` works under xdist too
 
@@ -40,3 +43,10 @@ settings.register_profile("ci", max_examples=25, derandomize=True, database=None
 settings.register_profile("explore", max_examples=300, **_COMMON)
 settings.register_profile("long", max_examples=1000, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _no_16_bit_array_seen_yet():
+    """Each test starts as a fresh process does: no float16/bfloat16 array seen yet, so
+    float32 tests take float32's path (``low_precision_seen`` in minitorch_compat/_dtype.py)."""
+    _dtype.forget_low_precision()

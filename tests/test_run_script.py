@@ -129,8 +129,8 @@ def test_missing_api_is_one_clear_line(case, api):
     assert out == "before\n"
     lines = err.splitlines()
     assert len(lines) == 1, err
-    assert re.fullmatch(rf"minitorch_compat does not implement {re.escape(api)} yet \(unsupported_api\.py, line \d+\)",
-                        lines[0])
+    assert re.fullmatch(rf"minitorch_compat does not implement {re.escape(api)} yet \(unsupported_api\.py, line \d+\); "
+                        r"docs/coverage\.md \(python -m minitorch_compat coverage\) lists what exists", lines[0])
 
 
 def test_probing_and_ordinary_errors_behave_as_in_python():

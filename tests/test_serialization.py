@@ -278,12 +278,13 @@ def test_map_location_strings_dicts_and_devices_as_torch(tmp_path, spelling):
 
 
 # ------------------------------------------------------------------------- dtypes we lack
-def test_bfloat16_checkpoints_are_refused_by_name(tmp_path):
-    torch.save({"w": torch.ones(2), "h": torch.ones(3, dtype=torch.bfloat16)}, tmp_path / "bf16.pt")
+def test_complex32_checkpoints_are_refused_by_name(tmp_path):
+    with pytest.warns(UserWarning, match="ComplexHalf support is experimental"):
+        torch.save({"w": torch.ones(2), "h": torch.ones(3, dtype=torch.complex32)}, tmp_path / "c32.pt")
     for weights_only in (True, False):
-        with pytest.raises(RuntimeError, match=r"bf16\.pt: this checkpoint holds bfloat16 tensors.*no bfloat16 dtype"
-                           if weights_only else "bfloat16 tensors, and minitorch_compat has no bfloat16 dtype"):
-            mt.load(tmp_path / "bf16.pt", weights_only=weights_only)
+        with pytest.raises(RuntimeError, match=r"c32\.pt: this checkpoint holds complex32 tensors.*no complex32 dtype"
+                           if weights_only else "complex32 tensors, and minitorch_compat has no complex32 dtype"):
+            mt.load(tmp_path / "c32.pt", weights_only=weights_only)
 
 
 # ------------------------------------------------------------------------- the legacy format

@@ -20,6 +20,7 @@ from .._tensor import Size, Tensor
 # The C++ type names of ``Scalar::to<T>()``'s overflow message.
 _C_TYPE = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
            "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t", "float16": "c10::Half",
+           "bfloat16": "c10::BFloat16",
            "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
            "complex128": "c10::complex<double>", "bool": "bool"}
 
@@ -66,6 +67,7 @@ def _overflow(dtype):
 
 _INT_RANGE = {d: (int(np.iinfo(d._np).min), int(np.iinfo(d._np).max)) for d in _dtype._ALL if d._category == 1}
 _FLOAT_MAX = {d: float(np.finfo(d._np).max) for d in (_dtype.float16, _dtype.float32, _dtype.float64)}
+_FLOAT_MAX[_dtype.bfloat16] = (2 - 2 ** -7) * 2.0 ** 127  # float32's range, 8 bits of precision
 
 
 def _shape(name, args, size_kw):

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _checks
+from .._opmath import stored
 from .._tensor import _wrap_dim
 from ..autograd.function import ArrayFunction
 from .pointwise import _operand
@@ -24,6 +25,15 @@ def log_softmax_array(x, axis):
     shifted = x - x.max(axis=axis, keepdims=True)
     shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return shifted
+
+
+def log_softmax_lastdim_16bit(ctx, x):
+    """``log_softmax_array`` over the last dimension of a float16/bfloat16 input, as torch's
+    kernel for that case computes it: the sum of exponentials, its log and the output are
+    kept in the input's dtype (``_opmath.stored``)."""
+    shifted = x - x.max(axis=-1, keepdims=True)
+    shifted -= stored(ctx, np.log(stored(ctx, np.exp(shifted).sum(axis=-1, keepdims=True))))
+    return stored(ctx, shifted)
 
 
 class Softmax(ArrayFunction):
@@ -48,7 +58,7 @@ class LogSoftmax(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, dim):
-        y = log_softmax_array(x, axis=dim)
+        y = log_softmax_array(x, dim) if ctx._low is None or dim % x.ndim != x.ndim - 1 else log_softmax_lastdim_16bit(ctx, x)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y

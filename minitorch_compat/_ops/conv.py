@@ -40,6 +40,7 @@ float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .. import _dtype
 from ..autograd.function import ArrayFunction
 from .padding import pad as pad_input
 from .pointwise import _operand
@@ -219,7 +220,7 @@ def _check(x, w, groups, nd):
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(w._data.shape)}, expected input{list(x._data.shape)} "
             f"to have {w._data.shape[1] * groups} channels, but got {c} channels instead")
-    if x._data.dtype != w._data.dtype:
+    if x._data.dtype != w._data.dtype or _dtype.low_precision_seen and x.dtype is not w.dtype:  # (bfloat16 vs float32)
         raise RuntimeError(f"expected scalar type {x.dtype._scalar_name} but found {w.dtype._scalar_name}")
 
 

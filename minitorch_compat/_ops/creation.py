@@ -44,8 +44,9 @@ def _new(values, dtype, *, default=None, out=None, requires_grad=False, device=N
         if out._requires_grad and _state.enabled:
             raise RuntimeError(f"aten::{op}(): functions with out=... arguments don't support automatic "
                                "differentiation, but one of the arguments requires grad.")
+    dt = out.dtype if out is not None else dtype or default or get_default_dtype()
     try:
-        arr = values(out.dtype if out is not None else dtype or default or get_default_dtype())
+        arr = _dtype.as_dtype(values(dt), dt)  # (bfloat16: computed as float32, then rounded; see _bfloat16.py)
     except MemoryError:  # the kernels' own buffers (random draws) did not fit
         raise _alloc_error() from None
     t = _wrap(arr) if out is None else _write_out(out, arr, resize_warning)
@@ -91,7 +92,7 @@ def _infer_array(data):
         # NumPy makes Python floats float64; torch makes them the default dtype --
         # unless every leaf was already a typed array/tensor (then NumPy kept its dtype).
         if arr.dtype == np.float64 and not _has_typed_leaves(data):
-            arr = arr.astype(get_default_dtype()._np)
+            arr = _dtype.as_dtype(arr, get_default_dtype())
     elif kind == "c":
         if arr.dtype == np.complex128 and not _has_typed_leaves(data):
             arr = arr.astype(_dtype.complex64._np if get_default_dtype() is _dtype.float32 else np.complex128)
@@ -174,7 +175,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = _infer_array(data)
         if dtype is not None:
             arr = arr.astype(dtype._np, copy=False)
-    return _new(lambda dt: arr, from_numpy_dtype(arr.dtype), requires_grad=requires_grad, device=device,
+    return _new(lambda dt: arr, dtype or _dtype.of_array(arr), requires_grad=requires_grad, device=device,
                 op="tensor")
 
 

@@ -7,6 +7,7 @@ so does this node.
 """
 import numpy as np
 
+from .._dtype import as_dtype
 from ..autograd.function import ArrayFunction
 from .sampling import _gen
 
@@ -27,13 +28,15 @@ class Dropout(ArrayFunction):
 
 
 def dropout_mask(x, p, mask_shape):
-    """torch's scaled Bernoulli mask: ``bernoulli(1 - p) / (1 - p)`` (all zeros for p = 1)."""
-    dt = x._data.dtype
+    """torch's scaled Bernoulli mask: ``bernoulli(1 - p) / (1 - p)`` (all zeros for p = 1).
+    The division runs in float32 for a 16-bit ``x`` and is rounded once (``_opmath.py``)."""
+    dt = x.dtype
+    compute = np.dtype(np.float32) if dt.itemsize == 2 else dt._np
     if p == 1:
-        return np.zeros((), dtype=dt)  # torch multiplies by a zero scalar; no random draw
-    mask = _gen(None)._bernoulli(1 - p, mask_shape, dt)
-    mask /= dt.type(1 - p)
-    return mask
+        return as_dtype(np.zeros((), dtype=compute), dt)  # torch multiplies by a zero scalar; no random draw
+    mask = _gen(None)._bernoulli(1 - p, mask_shape, compute)
+    mask /= compute.type(1 - p)
+    return as_dtype(mask, dt)
 
 
 def dropout(x, p, mask_shape=None):

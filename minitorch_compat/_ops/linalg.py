@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from .. import _checks
+from .. import _checks, _dtype
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_node, shown_edges
 from .pointwise import _operand, _out
@@ -70,7 +70,7 @@ class Bmm(MatMul):
 
 def _check(a, b, what):
     """matmul's argument checks, with the message torch gives for each way of failing."""
-    if a._data.dtype != b._data.dtype:
+    if a._data.dtype != b._data.dtype or _dtype.low_precision_seen and a.dtype is not b.dtype:  # (bfloat16 vs float32)
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype._cpp_name} != {b.dtype._cpp_name}")
     sa, sb = a._data.shape, b._data.shape
     if a._data.ndim == 0 or b._data.ndim == 0:

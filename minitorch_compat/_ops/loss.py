@@ -9,6 +9,7 @@ in ``nn/functional.py``.
 """
 import numpy as np
 
+from .._opmath import stored
 from ..autograd.function import ArrayFunction
 
 
@@ -36,12 +37,12 @@ class PairLoss(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, t, kind, reduction):
-        d = x - t
+        d = stored(ctx, x - t)  # torch's kernel stores d and d * d in the input's dtype (_opmath.stored)
         ctx.kind, ctx.reduction, ctx.n = kind, reduction, d.size
         ctx._backward_name = "MseLossBackward0" if kind == "mse" else {
             "none": "AbsBackward0", "sum": "SumBackward0", "mean": "MeanBackward0"}[reduction]
         ctx.save_for_backward(d)
-        return _reduce(d * d if kind == "mse" else np.abs(d), reduction)
+        return _reduce(stored(ctx, d * d) if kind == "mse" else np.abs(d), reduction)
 
     @staticmethod
     def backward(ctx, g):

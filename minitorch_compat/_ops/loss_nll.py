@@ -12,7 +12,8 @@ import numpy as np
 from .. import _checks
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_chain, shown_node, shown_edges
-from .activation import log_softmax_array
+from .._opmath import stored
+from .activation import log_softmax_array, log_softmax_lastdim_16bit
 from .pointwise import _operand, promote
 
 
@@ -29,7 +30,7 @@ class CrossEntropy(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, target, reduction):
-        logp = log_softmax_array(x, axis=1)
+        logp = log_softmax_array(x, axis=1) if ctx._low is None else log_softmax_lastdim_16bit(ctx, x)
         loss = -logp[np.arange(len(target)), target]
         ctx.save_for_backward(logp, target)
         ctx.reduction = reduction
@@ -50,6 +51,14 @@ class CrossEntropy(ArrayFunction):
     @property
     def next_functions(self):
         return shown_chain(["LogSoftmaxBackward0"], self._next[0])
+
+
+def _log_softmax_rows(ctx, rows, ndim):
+    """log_softmax over the classes of ``rows`` (N, C); for a 16-bit input, as torch computes
+    it for a 2-d one (its class dimension is the last) and stores it (``_opmath.stored``)."""
+    if ctx._low is None:
+        return log_softmax_array(rows, axis=1)
+    return log_softmax_lastdim_16bit(ctx, rows) if ndim == 2 else stored(ctx, log_softmax_array(rows, axis=1))
 
 
 def is_plain(x, target, ignore_index):
@@ -118,7 +127,7 @@ class NllLoss(ArrayFunction):
         if lo < 0 or hi >= c:
             bad = t[((t < 0) | (t >= c)) & (True if valid is None else valid)][0]
             raise IndexError(f"Target {bad} is out of bounds.")
-        logp = log_softmax_array(rows, axis=1) if from_logits else rows
+        logp = _log_softmax_rows(ctx, rows, x.ndim) if from_logits else rows
         ar = np.arange(n)
         if weight is None:
             wt = None if valid is None else valid.astype(x.dtype)
@@ -197,7 +206,7 @@ class SoftTargetCrossEntropy(ArrayFunction):
     def forward(ctx, x, q, weight, reduction, eps):
         rows, qr = _rows(x), _rows(q)
         n, c = rows.shape
-        logp = log_softmax_array(rows, axis=1)
+        logp = _log_softmax_rows(ctx, rows, x.ndim)
         if eps > 0:
             qr = qr * (1 - eps) + eps / c
         wq = qr if weight is None else qr * weight
@@ -256,7 +265,7 @@ def soft_target_cross_entropy(x, target, weight, ignore_index, reduction, label_
     if weight is not None:
         x, weight = promote(x, weight)
         w = weight._data
-    if x._data.dtype != target._data.dtype:
+    if x.dtype is not target.dtype:
         x, target = promote(x, target)
         if w is not None:
             w = w.astype(x._data.dtype)

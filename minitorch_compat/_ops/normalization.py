@@ -12,6 +12,7 @@ statistic: ``dx = (m * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat)) / (m * std
 import numpy as np
 
 from .._tensor import Size
+from .._opmath import stored
 from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
@@ -50,7 +51,8 @@ class BatchNorm(ArrayFunction):
                 running_var += momentum * var.reshape(-1) * (m / max(m - 1, 1))
         else:
             mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-        invstd = 1 / np.sqrt(var + eps)
+        # torch keeps the statistics it saves for backward in the input's dtype (_opmath.stored)
+        mean, invstd = stored(ctx, mean), stored(ctx, 1 / np.sqrt(var + eps))
         xhat = (x - mean) * invstd
         w = weight.reshape(shape) if weight is not None else None
         y = xhat * w if w is not None else xhat

@@ -20,7 +20,8 @@ from .._dtype import result_type, _scalar_dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import _state
-from .. import _checks
+from .. import _checks, _opmath
+from .._type_info import finfo
 
 
 def _is_scalar(x):
@@ -41,26 +42,33 @@ def _scalar_tensor(x):
     if isinstance(x, Tensor):
         return x
     x = _operand(x)
-    return _wrap(np.asarray(x, dtype=_scalar_dtype(x)._np))
+    dt = _scalar_dtype(x)
+    return _wrap(_dtype.as_dtype(np.asarray(x, dtype=dt._np), dt))
 
 
-def promote(a, b, floating=False):
-    """Bring two operands to torch's result dtype (``floating``: ints become the default float)."""
+def promote(a, b, floating=False, exact_scalar=False):
+    """Bring two operands to torch's result dtype (``floating``: ints become the default float).
+
+    A Python number meeting a float16/bfloat16 tensor is rounded to that dtype, as torch
+    wraps it in a tensor of the common dtype -- except in the kernels that read it in
+    float32 instead (``exact_scalar``: mul and div)."""
     a, b = _operand(a), _operand(b)
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-    if ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind in "fc"):
+    if (ta and tb and a._data.dtype == b._data.dtype and (not floating or a._data.dtype.kind in "fc")
+            and (not _dtype.low_precision_seen or type(a._data) is type(b._data))):  # (bfloat16 vs float32)
         return a, b
     rt = result_type(a, b)
     if floating and not (rt.is_floating_point or rt.is_complex):
         rt = _dtype.get_default_dtype()
-    return _to(a, rt), _to(b, rt)
+    return _to(a, rt, exact_scalar), _to(b, rt, exact_scalar)
 
 
-def _to(x, dt):
+def _to(x, dt, exact_scalar=False):
     if isinstance(x, Tensor):
-        return x if x._data.dtype == dt._np else cast(x, dt)
+        same = x._data.dtype == dt._np and (not _dtype.low_precision_seen or x.dtype is dt)  # (bfloat16 vs float32)
+        return x if same else cast(x, dt)
     if dt.is_floating_point and not isinstance(x, complex):
-        return float(x)
+        return float(x) if dt.itemsize > 2 or exact_scalar else _opmath.wrapped_number(x, dt)
     if type(x) is int and dt._category == 1:
         lo, hi = _INT_RANGE[dt._np.type]
         if not lo <= x <= hi:  # torch wraps (uint8 tensor + -2 adds 254); NumPy 2 would raise
@@ -86,19 +94,20 @@ def _out(result, out):
 # ---- dtype cast ---------------------------------------------------------------------
 class ToCopy(ArrayFunction):
     _backward_name = "ToCopyBackward0"
+    _opmath = False  # a cast sets its output dtype itself (see _opmath.py)
 
     @staticmethod
-    def forward(ctx, x, np_dtype):
-        ctx.in_dtype = x.dtype
-        return x.astype(np_dtype)
+    def forward(ctx, x, dtype):
+        ctx.in_dtype = _dtype.of_array(x)
+        return _dtype.as_dtype(x, dtype, copy=True)
 
     @staticmethod
     def backward(ctx, g):
-        return g.astype(ctx.in_dtype, copy=False)
+        return _dtype.as_dtype(g, ctx.in_dtype)
 
 
 def cast(x, dtype):
-    return ToCopy.apply(x, np_dtype=dtype._np)
+    return ToCopy.apply(x, dtype=dtype)
 
 
 # ---- arithmetic ---------------------------------------------------------------------
@@ -245,7 +254,7 @@ def rsub(input, other, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    a, b = promote(input, other)
+    a, b = promote(input, other, exact_scalar=True)
     return _out(Mul.apply(a, b), out)
 
 
@@ -254,7 +263,7 @@ multiply = mul
 
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
-        a, b = promote(input, other, floating=True)
+        a, b = promote(input, other, floating=True, exact_scalar=True)
         return _out(Div.apply(a, b), out)
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
@@ -416,7 +425,8 @@ def lerp(input, end, weight, *, out=None):
             raise RuntimeError(f"expected dtype {x.dtype._cpp_name} for `{name}` but got dtype {t.dtype._cpp_name}")
     if tensor_weight:
         return _out(Lerp.apply(x, end, weight), out)
-    return _out(Lerp.apply(x, end, weight=x._data.dtype.type(weight)), out)
+    opmath = np.float32 if x._data.dtype == np.float16 else x._data.dtype.type  # float16 reads it in float32
+    return _out(Lerp.apply(x, end, weight=opmath(weight)), out)
 
 
 # ---- two-input math with gradients ---------------------------------------------------
@@ -886,6 +896,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     x = _operand(input)
     if x._data.dtype.kind not in "fc":  # integers and bools have nothing to replace
         return _out(_wrap(x._data.copy()), out)
+    limits = finfo(x.dtype)  # the tensor's (a bfloat16 is float32 to NumPy; float16 runs in float32)
+    posinf, neginf = limits.max if posinf is None else posinf, limits.min if neginf is None else neginf
     return _out(NanToNum.apply(x, nan=nan, posinf=posinf, neginf=neginf), out)
 
 

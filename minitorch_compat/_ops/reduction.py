@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtype, return_types
 from .._tensor import Tensor, _wrap, _wrap_dim
+from .._opmath import stored
 from ..autograd.function import ArrayFunction
 from . import pointwise
 from .pointwise import _operand
@@ -55,7 +56,7 @@ def _sum_dtype(x, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _operand(input)
     axes = _axes(dim, x._data.ndim)
-    if dtype is not None and dtype._np != x._data.dtype:
+    if dtype is not None and dtype is not x.dtype:
         x = x.to(dtype)
     return Sum.apply(x, axes=axes, keepdim=keepdim, np_dtype=_sum_dtype(x, None))
 
@@ -337,7 +338,9 @@ class LogSumExp(ArrayFunction):
     def forward(ctx, x, axes, keepdim):
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
-        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        # torch's logsumexp is several ops, each stored in the input's dtype (_opmath.stored)
+        total = stored(ctx, np.sum(stored(ctx, np.exp(stored(ctx, x - m))), axis=axes, keepdims=True))
+        out = stored(ctx, np.log(total)) + m
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
         return out if keepdim else np.squeeze(out, axis=axes)

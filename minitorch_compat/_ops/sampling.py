@@ -68,7 +68,7 @@ def _uniform_values(g, shape, dt):
     """``Tensor.uniform_(0, 1)`` on a new tensor of ``shape``."""
     _floating(dt, "check_uniform_bounds")
     _check_dims(shape, dt._np)
-    return _as_real(lambda s, npd: g._uniform(s, npd, 0.0, 1.0), shape, dt)
+    return _as_real(lambda s, npd: g._uniform(s, npd, 0.0, 1.0, bfloat16=dt is _dtype.bfloat16), shape, dt)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -88,7 +88,7 @@ def _normal_values(g, shape, dt, mean, std):
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     if dt.is_complex:
         std = std / math.sqrt(2)
-    return _as_real(lambda s, npd: g._normal(s, npd, mean, std), shape, dt)
+    return _as_real(lambda s, npd: g._normal(s, npd, mean, std, bfloat16=dt is _dtype.bfloat16), shape, dt)
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
@@ -325,11 +325,13 @@ def _fill(t, values):
 
 
 def uniform_(t, a=0.0, b=1.0, generator=None):
-    return _fill(t, _gen(generator, "uniform_")._uniform(t._data.shape, t._data.dtype, float(a), float(b)))
+    return _fill(t, _gen(generator, "uniform_")._uniform(t._data.shape, t._data.dtype, float(a), float(b),
+                                                         bfloat16=t.dtype is _dtype.bfloat16))
 
 
 def normal_(t, mean=0.0, std=1.0, generator=None):
-    return _fill(t, _gen(generator, "normal_")._normal(t._data.shape, t._data.dtype, float(mean), float(std)))
+    return _fill(t, _gen(generator, "normal_")._normal(t._data.shape, t._data.dtype, float(mean), float(std),
+                                                       bfloat16=t.dtype is _dtype.bfloat16))
 
 
 def random_(t, *args, generator=None, **kwargs):

@@ -68,7 +68,7 @@ def _scatter(input, dim, index, src, value, reduce_add):
     d = _wrap_dim(dim, max(x._data.ndim, 1))
     if src is None:
         src = value
-    if isinstance(src, Tensor) and src._data.dtype != x._data.dtype:
+    if isinstance(src, Tensor) and src.dtype is not x.dtype:
         raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
     n = x._data.shape[d] if x._data.ndim else 1
     if index._data.size and (index._data.max() >= n or index._data.min() < -n):

@@ -471,7 +471,7 @@ def _np_index(x, key):
         r = x[key]
     except IndexError as e:
         raise _index_error(e, x.ndim) from None
-    if type(r) is not np.ndarray:  # NumPy returns a scalar copy; torch returns a 0-d view
+    if not isinstance(r, np.ndarray):  # NumPy returns a scalar copy; torch returns a 0-d view
         r = x[(key if type(key) is tuple else (key,)) + (Ellipsis,)]
     return r
 
@@ -610,7 +610,7 @@ def setitem(input, key, value):
         raise RuntimeError(_VIEW_LEAF)  # torch writes through a view of x: x[key].copy_(value)
     key, basic = _index_key(key)
     v = _operand(value)
-    if isinstance(v, Tensor) and v._data.dtype != input._data.dtype:
+    if isinstance(v, Tensor) and v.dtype is not input.dtype:
         v = v.to(input.dtype)
     if not input._requires_grad and not (isinstance(v, Tensor) and v._requires_grad):
         try:

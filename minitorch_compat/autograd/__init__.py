@@ -6,6 +6,7 @@ instead. Both check their arguments the way torch does and hand the graph walk t
 """
 import numpy as np
 
+from .._dtype import as_dtype
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .gradcheck import gradcheck, gradgradcheck
@@ -49,7 +50,7 @@ def _given(i, out, g):
     g = g._data if isinstance(g, Tensor) else np.asarray(g)
     if g.shape != out._data.shape:
         raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and output[{i}] has a shape of {Size(out._data.shape)}.")
-    return g.astype(out._data.dtype, copy=False)
+    return as_dtype(g, out.dtype)  # torch's engine casts each gradient to its tensor's dtype
 
 
 def _check_create_graph(create_graph):

@@ -25,7 +25,8 @@ def accumulate(leaf, grad, may_steal=False):
     elif may_steal and _unshared(grad, sys.getrefcount(grad)) and grad.dtype == leaf._data.dtype:
         leaf._grad = _wrap(grad)
     else:
-        leaf._grad = _wrap(np.array(np.broadcast_to(grad, leaf._data.shape), dtype=leaf._data.dtype))
+        # (subok: a bfloat16 gradient stays one, see _bfloat16.py)
+        leaf._grad = _wrap(np.array(np.broadcast_to(grad, leaf._data.shape, subok=True), dtype=leaf._data.dtype, subok=True))
 
 
 def _run_hooks(hooks, grad):

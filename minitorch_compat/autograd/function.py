@@ -70,6 +70,8 @@ class Function(FunctionCtx, Node):
     """Base class of every differentiable operation (and of users' custom ones)."""
 
     _on_arrays = False    # True for ArrayFunction: forward/backward work on NumPy arrays
+    _opmath = True        # float16/bfloat16 inputs run in float32 (False: a cast; see _opmath.py)
+    _low = None           # float16/bfloat16 on the nodes of such ops (_opmath.node_class)
     _next = ()
     _out_shapes = ()      # the shape of each output: the engine sums gradients back to it
 
@@ -91,9 +93,11 @@ class Function(FunctionCtx, Node):
         ctx = object.__new__(cls)
         if not cls._on_arrays:
             return _apply_on_tensors(ctx, inputs, options)
+        if _dtype.low_precision_seen:  # float16/bfloat16 inputs are computed in float32 (see _opmath.py)
+            ctx.__class__ = _opmath.node_class(cls, inputs)
         quiet = _numpy_errors.silence()  # torch computes inf and nan without a warning; so must NumPy
         try:
-            out = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in inputs], **options)
+            out = type(ctx).forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in inputs], **options)
         except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
             raise _checks.broadcast_error_or(e, [a.shape for a in inputs if isinstance(a, Tensor)]) from None
         finally:
@@ -138,7 +142,7 @@ def _wrap_outputs(out, ctx):
     if type(out) is tuple:
         return _wrap_several(out, ctx)
     t = object.__new__(Tensor)
-    t._data = out if type(out) is np.ndarray else np.asarray(out)  # (NumPy reductions give scalars)
+    t._data = out if type(out) is np.ndarray else np.asanyarray(out)  # (NumPy reductions give scalars)
     if ctx is not None and t._data.dtype.kind in "fc":
         ctx._out_shapes = (t._data.shape,)
         t._requires_grad, t.grad_fn = True, ctx
@@ -210,5 +214,5 @@ class once_differentiable:  # noqa: N801 - torch's name
 
 # Tensor's module imports this one (its methods call ops built on Function): import last.
 from .._tensor import Tensor, _wrap  # noqa: E402
-from .. import _checks, _numpy_errors  # noqa: E402
+from .. import _checks, _dtype, _numpy_errors, _opmath  # noqa: E402
 from .._ops.creation import zeros  # noqa: E402

@@ -147,7 +147,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if t._data.shape != x._data.shape:
         raise ValueError(f"Using a target size ({t.shape}) that is different to the input size ({x.shape}) is "
                          "deprecated. Please ensure they have the same size.")
-    if t._data.dtype != x._data.dtype:
+    if t.dtype is not x.dtype:
         raise RuntimeError(f"Found dtype {t.dtype._scalar_name} but expected {x.dtype._scalar_name}")
     w = None if weight is None else _checks.loss_weight(weight, x._data.shape)
     xd = x._data

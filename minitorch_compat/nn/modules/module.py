@@ -517,8 +517,8 @@ class Module:
 
         def convert(t):
             if dtype is not None and (t.is_floating_point() or t.is_complex()):
-                if t._data.dtype != dtype._np:
-                    return _wrap(t._data.astype(dtype._np))
+                if t.dtype is not dtype:
+                    return _wrap(_dtype.as_dtype(t._data, dtype))
             return t
         return self._apply(convert)
 
@@ -539,6 +539,14 @@ class Module:
 
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
+    def compile(self, *args, **kwargs):
+        """torch compiles ``forward`` in place; an optimisation we skip (see ``torch.compile``)."""
+        from ..._runtime import compile
+        compile(self, *args, **kwargs)
 
     def share_memory(self):
         return self
