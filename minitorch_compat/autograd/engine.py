@@ -48,23 +48,17 @@ def run_backward(roots, root_grads, retain_graph, capture=None):
 
 
 def _topological_order(roots):
-    """Nodes reachable from ``roots``, each before all the nodes it sends gradient to."""
-    order, seen = [], set()
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(root._next))]
-        while stack:
-            node, edges = stack[-1]
-            for edge in edges:
-                if edge is not None and isinstance(edge[0], Function) and edge[0] not in seen:
-                    seen.add(edge[0])
-                    stack.append((edge[0], iter(edge[0]._next)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
+    """Nodes reachable from ``roots``, each before all the nodes it sends gradient to: a
+    depth-first search lists every node after all the nodes below it; reversed."""
+    order, seen, stack = [], set(), [(root, False) for root in reversed(roots)]
+    while stack:
+        node, below_done = stack.pop()
+        if below_done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack += [(e[0], False) for e in reversed(node._next) if e is not None and isinstance(e[0], Function)]
     order.reverse()
     return order
 
