@@ -50,20 +50,24 @@ def cuda_device():
     return "cuda" if torch.cuda.is_available() else None
 
 
-def time_once(fn, number):
-    t0 = time.perf_counter()
+def time_once(fn, number, clock=time.perf_counter):
+    t0 = clock()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - t0) / number
+    return (clock() - t0) / number
 
 
-def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None):
+def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None, cpu=False):
     """Median seconds per call for each engine (``more``: further functions, such as the
     NumPy floor), measured alternately: torch, ours, ..., torch, ours, ...
 
     ``budget`` (seconds): choose ``number`` so that one repeat of the slowest engine takes
     about that long (for ops whose cost ranges from microseconds to seconds).
+    ``cpu=True``: the *least* CPU time of the process over the repeats instead, for
+    single-threaded work on a busy machine (other processes inflate wall time, and
+    never make a run cheaper than it is).
     """
+    clock, pick = (time.process_time, min) if cpu else (time.perf_counter, statistics.median)
     fns = (fn_torch, fn_ours) + more
     for _ in range(warmup):
         for fn in fns:
@@ -74,8 +78,8 @@ def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None
     times = [[] for _ in fns]
     for _ in range(repeats):
         for fn, t in zip(fns, times):
-            t.append(time_once(fn, number))
-    return tuple(statistics.median(t) for t in times)
+            t.append(time_once(fn, number, clock))
+    return tuple(pick(t) for t in times)
 
 
 def median_time(fn, number=1, repeats=5, warmup=1):

@@ -35,7 +35,7 @@ from .harness import Row, print_table
 
 # Every timing benchmark, by short name: the module in benchmarks/ with run(quick, tiny).
 MODULES = {"training": "bench_training", "core": "bench_core", "data": "bench_dataloader", "cnn": "bench_cnn",
-           "rnn": "bench_rnn"}
+           "rnn": "bench_rnn", "random": "bench_random"}
 SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
