@@ -6,8 +6,8 @@ Rows: the issue's combined row (after ``manual_seed(0)``: ``randn(1000, 1000)``,
 ``nn.Linear(784, 512)``'s initialisation and torchvision's ``resnet18()`` construction
 (kaiming_normal_ and uniform_ over 11.7M parameters).
 
-Timing: CPU time of the process, least over the repeats (``compare(cpu=True)``); torch
-draws on one thread, so on a busy machine this is the fairest number.
+Timing: CPU time of the process, least over the repeats (``compare(cpu=True)``) in both
+thread settings: torch draws random numbers on one thread whatever its thread count.
 
 Where our time goes (float32 ``randn`` of 1e6 elements, ~25-45 ms here against torch's
 ~5 ms): the Mersenne Twister itself (NumPy's, ~3 ms per 1e6 outputs), then torch's AVX2

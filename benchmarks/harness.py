@@ -1,8 +1,9 @@
 """Timing helpers shared by the benchmark scripts.
 
 Each measurement alternates the two engines (torch, ours, torch, ours...) inside one
-process, so machine load drifts affect both alike, and reports medians. torch gets the
-same number of threads as NumPy's BLAS has, so neither side wins by using more cores.
+process, so machine load drifts affect both alike, and reports medians of wall time --
+or, on one thread, the least CPU time (see ``compare``). torch gets the same number of
+threads as NumPy's BLAS has, so neither side wins by using more cores.
 
 Every benchmark module has ``run(quick=False, tiny=False) -> list[Row]`` (``tiny``: the
 smallest sizes, only to check that the code runs) and its own ``main`` for running it
@@ -57,16 +58,22 @@ def time_once(fn, number, clock=time.perf_counter):
     return (clock() - t0) / number
 
 
-def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None, cpu=False):
-    """Median seconds per call for each engine (``more``: further functions, such as the
-    NumPy floor), measured alternately: torch, ours, ..., torch, ours, ...
+def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None, cpu=None):
+    """Seconds per call for each engine (``more``: further functions, such as the NumPy
+    floor), measured alternately: torch, ours, ..., torch, ours, ...
 
     ``budget`` (seconds): choose ``number`` so that one repeat of the slowest engine takes
     about that long (for ops whose cost ranges from microseconds to seconds).
-    ``cpu=True``: the *least* CPU time of the process over the repeats instead, for
-    single-threaded work on a busy machine (other processes inflate wall time, and
-    never make a run cheaper than it is).
+    ``cpu``: report the *least* CPU time of this process over the repeats instead of the
+    median wall time. On a busy shared machine other processes inflate wall time, and
+    never make a run cheaper than it is; but CPU time adds up all threads and misses
+    other processes. So the default (``None``) is CPU time exactly when torch runs on one
+    thread (then NumPy's BLAS does too, see ``match_threads``); pass ``cpu=False`` for work
+    done in other processes (DataLoader workers).
     """
+    if cpu is None:
+        import torch
+        cpu = torch.get_num_threads() == 1
     clock, pick = (time.process_time, min) if cpu else (time.perf_counter, statistics.median)
     fns = (fn_torch, fn_ours) + more
     for _ in range(warmup):
