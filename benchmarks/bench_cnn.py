@@ -16,6 +16,15 @@ convolution is memory traffic that torch's oneDNN kernels avoid: the im2col copy
 (~8 ms), col2im (~10 ms) and layout transposes. Max-pooling (~11 ms fwd+bwd), ReLU,
 linear and the loss are small and no slower than torch's.
 
+That is close to NumPy's floor for this design: the three GEMMs run at 70-90 GFLOPS (one
+thread; a 1024^3 product reaches ~130) and already take ~55 ms against torch's ~35 ms for
+the layer's whole forward and backward. Tried and measured, not kept: im2col over whole
+padded rows (contiguous copies; NumPy's strided copy was already bandwidth-bound, and
+the 8% extra GEMM columns cost more); per-sample batched GEMMs writing (N, C, H, W)
+directly (no transposes, as fast on one thread, but 5-10x slower for dX with two
+OpenBLAS threads on a busy machine); Winograd F(2x2, 3x3) for dX (2.25x fewer
+multiplications, but its tile transforms in NumPy cost 3x the GEMM path).
+
 ResNet-18 (batch 8, 3x64x64; one thread, busy 2-core machine: ~0.53 s per step against
 torch's ~0.36 s, ratio ~1.5): the 20 convolutions are almost all of it -- their forward,
 input-gradient and weight-gradient GEMMs, the im2col copies and the col2im adds;

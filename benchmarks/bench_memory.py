@@ -25,6 +25,11 @@ would see NumPy's arrays but not torch's tensors). Reported:
   BLAS and torch on one thread.
   After ``backward()`` without ``retain_graph`` a graph should hold no saved tensors, so
   this is what each kept graph still holds, times 2,000.
+* randn, growth: ``randn(1e8)`` (float32, 381 MiB) in a fresh process, the output
+  included -- torch needs just the output. The target, 3 times torch, is the issue's
+  "the output plus at most one output-sized float64 buffer".
+* std, growth: ``x.std()`` of 1e8 float32 values: torch reduces without any copy; ours
+  works in float64 one slice at a time (a few MiB).
 
 Run: ``python -m benchmarks.bench_memory [--quick]``.
 """
@@ -122,7 +127,32 @@ def kept_losses_here(engine, steps, warmup=20):
     return {"growth": max(0, _rss_now() - before)}
 
 
-TASKS = {"epoch": epoch_here, "load": load_here, "kept": kept_losses_here}
+def randn_here(engine, n):
+    """``randn(n)`` (float32), after a small warm-up draw; peak growth in bytes (the output
+    included)."""
+    lib = __import__(engine)
+    lib.manual_seed(0)
+    lib.randn(1000)
+    before = _rss_now()
+    x = lib.randn(n)
+    growth = _rss_peak() - before
+    assert x.shape == (n,)
+    return {"growth": max(0, growth)}
+
+
+def std_here(engine, n):
+    """``x.std()`` of ``n`` float32 normals (made by NumPy in place); peak growth in bytes."""
+    lib = __import__(engine)
+    x = lib.from_numpy(np.random.default_rng(0).standard_normal(n, dtype=np.float32))
+    lib.from_numpy(np.ones(1000, np.float32)).std()  # warm-up
+    before = _rss_now()
+    s = x.std()
+    growth = _rss_peak() - before
+    assert s.item() > 0
+    return {"growth": max(0, growth)}
+
+
+TASKS = {"epoch": epoch_here, "load": load_here, "kept": kept_losses_here, "randn": randn_here, "std": std_here}
 
 
 # Only memory is measured; one thread each keeps the kept-losses loop quick on a busy machine.
@@ -170,6 +200,11 @@ def run(quick=False, tiny=False):
                     load["minitorch_compat"], target=1.3, numpy=load["numpy"], group="memory", unit="bytes"))
     rows.append(Row(f"{steps} steps keeping every loss: RSS growth", kept["torch"], kept["minitorch_compat"],
                     group="memory", unit="bytes"))
+    n = 10 ** 6 if tiny else 2 * 10 ** 7 if quick else 10 ** 8
+    for task, label, target in (("randn", f"randn({n:.0e}) float32: peak RSS growth", 3.0),
+                                ("std", f"std() of {n:.0e} float32: peak RSS growth", None)):
+        torch_b, ours_b = (measure(task, engine, n)["growth"] for engine in ENGINES[:2])
+        rows.append(Row(label, torch_b, ours_b, target=target, group="memory", unit="bytes"))
     return rows
 
 

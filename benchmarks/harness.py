@@ -1,8 +1,9 @@
 """Timing helpers shared by the benchmark scripts.
 
 Each measurement alternates the two engines (torch, ours, torch, ours...) inside one
-process, so machine load drifts affect both alike, and reports medians. torch gets the
-same number of threads as NumPy's BLAS has, so neither side wins by using more cores.
+process, so machine load drifts affect both alike, and reports medians of wall time --
+or, on one thread, the least CPU time (see ``compare``). torch gets the same number of
+threads as NumPy's BLAS has, so neither side wins by using more cores.
 
 Every benchmark module has ``run(quick=False, tiny=False) -> list[Row]`` (``tiny``: the
 smallest sizes, only to check that the code runs) and its own ``main`` for running it
@@ -50,20 +51,30 @@ def cuda_device():
     return "cuda" if torch.cuda.is_available() else None
 
 
-def time_once(fn, number):
-    t0 = time.perf_counter()
+def time_once(fn, number, clock=time.perf_counter):
+    t0 = clock()
     for _ in range(number):
         fn()
-    return (time.perf_counter() - t0) / number
+    return (clock() - t0) / number
 
 
-def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None):
-    """Median seconds per call for each engine (``more``: further functions, such as the
-    NumPy floor), measured alternately: torch, ours, ..., torch, ours, ...
+def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None, cpu=None):
+    """Seconds per call for each engine (``more``: further functions, such as the NumPy
+    floor), measured alternately: torch, ours, ..., torch, ours, ...
 
     ``budget`` (seconds): choose ``number`` so that one repeat of the slowest engine takes
     about that long (for ops whose cost ranges from microseconds to seconds).
+    ``cpu``: report the *least* CPU time of this process over the repeats instead of the
+    median wall time. On a busy shared machine other processes inflate wall time, and
+    never make a run cheaper than it is; but CPU time adds up all threads and misses
+    other processes. So the default (``None``) is CPU time exactly when torch runs on one
+    thread (then NumPy's BLAS does too, see ``match_threads``); pass ``cpu=False`` for work
+    done in other processes (DataLoader workers).
     """
+    if cpu is None:
+        import torch
+        cpu = torch.get_num_threads() == 1
+    clock, pick = (time.process_time, min) if cpu else (time.perf_counter, statistics.median)
     fns = (fn_torch, fn_ours) + more
     for _ in range(warmup):
         for fn in fns:
@@ -74,8 +85,8 @@ def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None
     times = [[] for _ in fns]
     for _ in range(repeats):
         for fn, t in zip(fns, times):
-            t.append(time_once(fn, number))
-    return tuple(statistics.median(t) for t in times)
+            t.append(time_once(fn, number, clock))
+    return tuple(pick(t) for t in times)
 
 
 def median_time(fn, number=1, repeats=5, warmup=1):

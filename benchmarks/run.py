@@ -11,7 +11,7 @@ thread count from the environment when it loads):
   stable: multi-threaded GEMMs stall whenever another process holds a core.
 
 Inside a process every benchmark alternates the engines run by run and reports medians
-(``benchmarks/harness.py``). Peak memory is measured once (default threads), each engine
+of wall time, or on one thread the least CPU time (``benchmarks/harness.py``). Peak memory is measured once (default threads), each engine
 in its own process (``benchmarks/bench_memory.py``). Where real torch sees a GPU, the training epoch and the
 CNN step are also timed with torch on CUDA, beside the CPU numbers; without one that
 column is left out.
@@ -35,7 +35,7 @@ from .harness import Row, print_table
 
 # Every timing benchmark, by short name: the module in benchmarks/ with run(quick, tiny).
 MODULES = {"training": "bench_training", "core": "bench_core", "data": "bench_dataloader", "cnn": "bench_cnn",
-           "rnn": "bench_rnn"}
+           "rnn": "bench_rnn", "random": "bench_random"}
 SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

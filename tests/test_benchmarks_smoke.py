@@ -22,7 +22,7 @@ def test_suite_runs_and_writes_json_and_png(tmp_path):
     assert setting["setting"] == "1" and setting["threads"] == 1
     names = [r["name"] for r in setting["rows"]]
     groups = {r["group"] for r in setting["rows"]}
-    assert groups == {"training", "autograd", "single ops", "data loading", "cnn", "rnn"}
+    assert groups == {"training", "autograd", "single ops", "data loading", "cnn", "rnn", "random"}
     assert any(n.startswith("quickstart MLP epoch") for n in names)
     assert "small-op graph (10 ops + backward)" in names
     assert sum(n.startswith("TensorDataset") for n in names) == 2
@@ -31,7 +31,7 @@ def test_suite_runs_and_writes_json_and_png(tmp_path):
         assert abs(row["ratio"] - row["ours"] / row["torch"]) < 1e-9
     epoch = next(r for r in setting["rows"] if r["group"] == "training")
     assert epoch["target"] == 1.0 and epoch["numpy"] > 0
-    assert [r["unit"] for r in report["memory"]] == ["bytes"] * 4
+    assert [r["unit"] for r in report["memory"]] == ["bytes"] * 6
     assert report["cuda"] == (setting["rows"][0]["cuda"] is not None)
 
     png = (out / "bench.png").read_bytes()

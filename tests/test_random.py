@@ -146,6 +146,22 @@ def test_uniform_bounds(seed, n, kind, bounds):
     assert_bits_equal(mgen_(seed)._uniform((n,), np_dt, low, high), theirs)
 
 
+@pytest.mark.parametrize("low,high", [(-1 / 28, 1 / 28), (-3.0, 5.5), (1e-3, 2.0)])
+def test_uniform_fma_shortcut_where_every_sum_is_exact(low, high):
+    """``_uniform_fma32`` drops the halfway check when x*(to-from)+from is exact in double
+    for every float32 uniform x; then the unchecked fma must agree on all 2**24 of them."""
+    f, t = np.float32(low), np.float32(high)
+    assert mgen._uniform_fma32(t - f, f) is mgen._fma32_once
+    for start in range(0, 1 << 24, 1 << 21):
+        x = np.arange(start, start + (1 << 21), dtype=np.int32).astype(np.float32) * np.float32(2.0 ** -24)
+        assert_bits_equal(mgen._fma32_once(x, t - f, f), mgen._fma32(x, t - f, f))
+    assert_bits_equal(mgen_(7)._uniform((1000,), np.float32, low, high),
+         torch.empty(1000).uniform_(low, high, generator=tgen(7)))
+    # a narrow range far from zero spans too many bits: the checked fma stays
+    f, t = np.float32(1000.0), np.float32(1000.001)
+    assert mgen._uniform_fma32(t - f, f) is mgen._fma32
+
+
 @pytest.mark.parametrize("np_dt,t_dt", FLOATS)
 def test_uniform_rounding_onto_upper_bound_returns_lower(np_dt, t_dt):
     # a range of one unit in the last place: about half the values round up to `to`
@@ -310,6 +326,28 @@ def test_fma_emulation_is_correctly_rounded():
     halfway = x.astype(np.float64) * 1.5  # k + 0.5, and float32's spacing here is 1
     assert np.array_equal(mgen._fma32(x, np.float32(1.5), tiny), np.ceil(halfway))
     assert np.array_equal(mgen._fma32(x, np.float32(1.5), -tiny), np.floor(halfway))
+    # b == 1 and c == 0 skip the halfway check: a lone addition or product is exact
+    # after one rounding from double (the halfway cases above need both)
+    rng32 = np.random.default_rng(3)
+    a32, c32 = (rng32.standard_normal(4000).astype(np.float32) * np.float32(10.0) ** rng32.integers(-30, 30, 4000)
+                .astype(np.float32) for _ in range(2))
+    for b, c in ((np.float32(1.0), c32), (np.float32(0.37), np.float32(0.0))):
+        exact = [np.float32(Fraction(float(x)) * Fraction(float(b)) + Fraction(float(y)))
+                 for x, y in np.broadcast(a32, c)]
+        assert np.array_equal(mgen._fma32(a32, b, c).view(np.int32), np.array(exact, np.float32).view(np.int32))
+
+
+def test_box_muller_shortcut_is_exact_for_every_uniform():
+    """The float32 Box-Muller evaluates torch's fused steps with ``_fma32_once`` (no
+    halfway check); its inputs are one of 2**24 uniforms, so we compare all of them
+    with the checked ``_fma32``: the radius side (log of 1 - u) and the angle side."""
+    step = 1 << 16  # slices small enough to stay in cache
+    for start in range(0, 1 << 24, step):
+        u = np.arange(start, start + step, dtype=np.int32).astype(np.float32) * np.float32(2.0 ** -24)
+        u1, theta = np.float32(1.0) - u, mgen._TWO_PI_F * u
+        assert_bits_equal(mgen._log256(u1), mgen._log256(u1, fma=mgen._fma32))
+        for fast, checked in zip(mgen._sincos256(theta), mgen._sincos256(theta, fma=mgen._fma32)):
+            assert_bits_equal(fast, checked)
 
 
 # --------------------------------------------------------------------------- bernoulli etc.

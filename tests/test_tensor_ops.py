@@ -437,6 +437,19 @@ def test_var_std(ad, keepdim, correction):
         check_op(lambda T, x: x.std(dim, keepdim=keepdim, **kwargs), a)
 
 
+@pytest.mark.parametrize("shape,dim", [((300,), None), ((30, 7), None), ((30, 7), 0), ((30, 7), 1),
+                                       ((5, 8, 9), (0, 2)), ((5, 8, 9), 1), ((4, 6), (0, 1))])
+def test_var_std_in_slices(monkeypatch, shape, dim):
+    """Big inputs are reduced a slice at a time (no float64 copy of the input); tiny slices
+    here exercise that path on small tensors."""
+    from minitorch_compat._ops import reduction
+    monkeypatch.setattr(reduction, "_SLICE", 16)
+    a = np.random.default_rng(0).standard_normal(shape).astype(np.float32) * 3 + 1
+    for keepdim in (False, True):
+        check_op(lambda T, x: x.var(dim, keepdim=keepdim) if dim is not None else x.var(), a)
+        check_op(lambda T, x: T.std(x, dim, keepdim=keepdim, correction=0) if dim is not None else T.std(x), a)
+
+
 def test_var_single_element_is_nan():
     import warnings
     with warnings.catch_warnings():

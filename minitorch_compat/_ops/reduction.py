@@ -264,15 +264,43 @@ class Var(ArrayFunction):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own "Degrees of freedom <= 0"
             if axes is None:
-                dx = x.astype(np.float64) - np.float64(np.mean(x))
-                out = np.asarray(np.sum(dx * dx) / ctx.dof)
+                out = np.asarray(_sum_squared_deviations(x.reshape(-1), np.float64(np.mean(x))) / ctx.dof)
                 return out.reshape((1,) * x.ndim) if keepdim else out
-            return np.asarray(np.var(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=np.float64))
+            return _var_along(x, axes, correction, keepdim)
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return _var_backward(g, x, ctx)
+
+
+# Reductions in float64 work on slices of about this many elements: a big float32
+# input then needs no float64 copy of itself (torch's kernels need none either).
+_SLICE = 1 << 20
+
+
+def _sum_squared_deviations(flat, mean):
+    """``sum((flat - mean)**2)`` in float64, a slice at a time."""
+    total = np.float64(0.0)
+    for i in range(0, flat.size, _SLICE):
+        d = flat[i:i + _SLICE].astype(np.float64) - mean
+        total += np.sum(d * d)
+    return total
+
+
+def _var_along(x, axes, correction, keepdim):
+    """``np.var`` over ``axes`` in float64, in slices along the longest kept axis (each
+    slice reduces exactly as the whole would)."""
+    kept = [a for a in range(x.ndim) if a not in axes]
+    if x.size <= _SLICE or not kept:
+        return np.asarray(np.var(x, axis=axes, ddof=correction, keepdims=keepdim, dtype=np.float64))
+    k = sorted(kept, key=lambda a: x.shape[a])[-1]  # (max is this module's own here)
+    out = np.empty([1 if a in axes else n for a, n in enumerate(x.shape)], np.float64)
+    step = x.shape[k] * _SLICE // x.size or 1
+    for i in range(0, x.shape[k], step):
+        part = (slice(None),) * k + (slice(i, i + step),)
+        out[part] = np.var(x[part], axis=axes, ddof=correction, keepdims=True, dtype=np.float64)
+    return out if keepdim else out.squeeze(axes)
 
 
 def _var_backward(g, x, ctx):
