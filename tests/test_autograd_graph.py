@@ -112,15 +112,23 @@ OPS = {
     "tril": lambda T, x, a, b: x.tril(),
     "diff_prepend": lambda T, x, a, b: T.diff(x, dim=0, prepend=a[:1]),
     "index_add": lambda T, x, a, b: x.index_add(0, T.tensor([2, 0]), a[:2]),
-    "index_select": lambda T, x, a, b: x.index_select(1, T.tensor([2, 0, 0])),
+    "index_select_repeat": lambda T, x, a, b: x.index_select(1, T.tensor([2, 0, 0])),
     "take_along_dim": lambda T, x, a, b: T.take_along_dim(x, T.tensor([[0, 2, 1], [1, 1, 0], [2, 0, 2]]), 0),
     "masked_scatter": lambda T, x, a, b: x.masked_scatter(a > 0, b),
     "cdist": lambda T, x, a, b: T.cdist(x, a),
     "tensordot": lambda T, x, a, b: T.tensordot(x, a, dims=([1], [1])),
-    "reshape_alias": lambda T, x, a, b: x.t().reshape(3, 1, 3).reshape(3, 3),
+    "reshape_alias_t": lambda T, x, a, b: x.t().reshape(3, 1, 3).reshape(3, 3),
     "linalg_inv": lambda T, x, a, b: T.linalg.inv(x + 4 * T.eye(3, dtype=T.float64)),
     "linalg_solve": lambda T, x, a, b: T.linalg.solve(a + 4 * T.eye(3, dtype=T.float64), x),
     "linalg_pinv": lambda T, x, a, b: T.linalg.pinv(x + 4 * T.eye(3, dtype=T.float64)),
+    # convolutions and pooling: one ConvolutionBackward0 (with a None edge for a missing
+    # bias) whether 1-d or 2-d, batched or not; a 1x1 adaptive pool is a mean
+    "conv1d": lambda T, x, a, b: T.nn.functional.conv1d(x[None], a[:, :, None])[0],
+    "conv1d_unbatched_bias": lambda T, x, a, b: T.nn.functional.conv1d(x, a[:, :, None], b[0], padding="same"),
+    "conv2d": lambda T, x, a, b: T.nn.functional.conv2d(x[None, None], a[None, None], padding=1)[0, 0],
+    "conv_transpose1d": lambda T, x, a, b: T.nn.functional.conv_transpose1d(x[None], a[:, :, None])[0],
+    "adaptive_avg_pool_1x1": lambda T, x, a, b: T.nn.functional.adaptive_avg_pool2d(x[None], 1)[0] * a,
+    "adaptive_avg_pool": lambda T, x, a, b: T.nn.functional.adaptive_avg_pool2d(x[None], (3, 3))[0],
 }
 
 

@@ -110,6 +110,15 @@ def test_conv_bad_inputs_raise_torch_errors():
     raises_like(lambda T, x, w: F(T).conv1d(x, w), np.zeros((1, 2, 5)), np.zeros((2, 3, 3)))
     err, _ = raises_like(lambda T, x, w: F(T).conv2d(x, w), np.zeros((1, 4, 5, 5)), w)
     assert "expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead" in str(err)
+    for x, w, kw in [(np.zeros((1, 3, 2, 2)), w, {}), (np.zeros((1, 2, 3)), np.zeros((1, 2, 5)), {}),
+                     (np.zeros((2, 4)), np.zeros((1, 2, 3)), {"dilation": 2})]:
+        conv = F(torch).conv2d if x.ndim == 4 else F(torch).conv1d
+        with pytest.raises(RuntimeError) as theirs:
+            conv(torch.from_numpy(x), torch.from_numpy(w), **kw)
+        conv = F(mt).conv2d if x.ndim == 4 else F(mt).conv1d
+        with pytest.raises(RuntimeError) as ours:
+            conv(mt.from_numpy(x), mt.from_numpy(w), **kw)
+        assert str(ours.value) == str(theirs.value)   # "Calculated padded input size per channel: (3). ..."
 
 
 # ------------------------------------------------------------------------------ pooling

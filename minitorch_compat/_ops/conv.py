@@ -124,6 +124,9 @@ class Conv2d(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups):
+        ctx.flat = x.ndim == 3
+        if ctx.flat:
+            x, w = x[:, :, None], w[:, :, None]
         kernel = w.shape[2:]
         out = tuple(_out_size(s, k, st, p, d) for s, k, st, p, d in zip(x.shape[2:], kernel, stride, padding, dilation))
         cols = _im2col(_padded(x, padding), kernel, stride, dilation, groups, out)
@@ -131,12 +134,15 @@ class Conv2d(ArrayFunction):
         y = np.matmul(wmat, cols).reshape((w.shape[0], x.shape[0]) + out)   # one GEMM per group
         ctx.save_for_backward(cols, wmat)
         ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups, out)
-        return _batch_major(y, b)
+        y = _batch_major(y, b)
+        return y[:, :, 0] if ctx.flat else y
 
     @staticmethod
     def backward(ctx, g):
         cols, wmat = ctx.saved_tensors
         xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
+        if ctx.flat:
+            g = g[:, :, None]
         gm = _channel_major(g, groups)
         gx = gw = None
         if ctx.needs_input_grad[0]:
@@ -144,9 +150,9 @@ class Conv2d(ArrayFunction):
             gx = _batch_major(_col2im(gcols, xshape, wshape[2:], stride, padding, dilation, groups, out))
         if ctx.needs_input_grad[1]:
             gw = _weight_grad(gm, cols, wshape)
-        if len(ctx.needs_input_grad) > 2:   # the bias, when there is one
-            return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
-        return gx, gw
+        if ctx.flat:
+            gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
+        return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
 
 
 class ConvTranspose2d(ArrayFunction):
@@ -188,9 +194,7 @@ class ConvTranspose2d(ArrayFunction):
             gw = _weight_grad(xm, cols, wshape)
         if ctx.flat:
             gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
-        if len(ctx.needs_input_grad) > 2:   # the bias, when there is one
-            return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
-        return gx, gw
+        return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
 
 
 # ---------------------------------------------------------------------------- checks and entry points
@@ -233,44 +237,38 @@ def _check_args(stride, dilation, groups):
         raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def _conv(nd, input, weight, bias, stride, padding, dilation, groups):
+    """``conv{nd}d``'s checks, then one ``Conv2d`` node: a 1-d input runs as an image of
+    height 1 inside the node, so torch's graph (one ``ConvolutionBackward0``) is ours too."""
     x, w = _operand(input), _operand(weight)
-    stride, dilation = _pair(stride), _pair(dilation)
+    stride, dilation = _pair(stride, nd), _pair(dilation, nd)
     _check_args(stride, dilation, groups)
-    _check(x, w, groups, 2)
-    unbatched = x._data.ndim == 3
+    _check(x, w, groups, nd)
+    unbatched = x._data.ndim == nd + 1
     if unbatched:
         x = x.unsqueeze(0)
     kernel = w._data.shape[2:]
     pad, extra = _resolve_padding(padding, kernel, dilation, stride)
     if extra is not None and extra != pad:  # asymmetric 'same' padding: pad the input explicitly
-        x = pad_input(x, (0, extra[1] - pad[1], 0, extra[0] - pad[0]))
-    h, wd = x._data.shape[2:]
-    for size, k, p, d, name in ((h, kernel[0], pad[0], dilation[0], "H"), (wd, kernel[1], pad[1], dilation[1], "W")):
-        if size + 2 * p < d * (k - 1) + 1:
-            raise RuntimeError(
-                f"Calculated padded input size per channel: ({h + 2 * pad[0]} x {wd + 2 * pad[1]}). "
-                f"Kernel size: ({dilation[0] * (kernel[0] - 1) + 1} x {dilation[1] * (kernel[1] - 1) + 1}). "
-                "Kernel size can't be greater than actual input size")
-    out = Conv2d.apply(x, w, *_optional(bias), stride=stride, padding=pad, dilation=dilation, groups=groups)
+        x = pad_input(x, sum(((0, e - p) for e, p in zip(reversed(extra), reversed(pad))), ()))
+    padded = [s + 2 * p for s, p in zip(x._data.shape[2:], pad)]
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(s < k for s, k in zip(padded, spans)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+                           f"Kernel size: ({' x '.join(map(str, spans))}). Kernel size can't be greater than actual input size")
+    lift = (1,) * (2 - nd)
+    out = Conv2d.apply(x, w, bias, stride=lift + stride, padding=(0,) * (2 - nd) + pad,
+                       dilation=lift + dilation, groups=groups)
     return out.squeeze(0) if unbatched else out
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(2, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """A 1-d convolution is a 2-d one over an image of height 1."""
-    x, w = _operand(input), _operand(weight)
-    _check_args(_pair(stride, 1), _pair(dilation, 1), groups)
-    _check(x, w, groups, 1)
-    unbatched = x._data.ndim == 2
-    if unbatched:
-        x = x.unsqueeze(0)
-    if isinstance(padding, str):
-        pad2 = padding
-    else:
-        pad2 = (0, _pair(padding, 1)[0])
-    out = conv2d(x.unsqueeze(2), w.unsqueeze(2), bias, (1, _pair(stride, 1)[0]), pad2, (1, _pair(dilation, 1)[0]), groups)
-    out = out.squeeze(2)
-    return out.squeeze(0) if unbatched else out
+    return _conv(1, input, weight, bias, stride, padding, dilation, groups)
 
 
 def _transpose_options(nd, **options):
@@ -313,11 +311,6 @@ def _check_transpose(x, w, b, groups, o):
         raise RuntimeError(f"Input type ({x.dtype._cpp_name}) and bias type ({b.dtype._cpp_name}) should be the same")
 
 
-def _optional(bias):
-    """The bias as apply's optional third positional input: absent, not None, when there is none."""
-    return () if bias is None else (bias,)
-
-
 def _conv_transpose(nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
     x, w = _operand(input), _operand(weight)
     b = None if bias is None else _operand(bias)
@@ -342,7 +335,7 @@ def _conv_transpose(nd, input, weight, bias, stride, padding, output_padding, gr
             zip((1,) * (2 - nd) + x._data.shape[2:], (1,) * (2 - nd) + w._data.shape[2:], o["stride"], o["padding"], o["output_padding"], o["dilation"])]
     if min(size) <= 0:  # torch (oneDNN) fails here with an internal message
         raise RuntimeError(f"conv_transpose{nd}d: the computed output size {size[2 - nd:]} is not positive")
-    out = ConvTranspose2d.apply(x, w, *_optional(b), groups=groups, **o)
+    out = ConvTranspose2d.apply(x, w, b, groups=groups, **o)
     return out.squeeze(0) if unbatched else out
 
 
