@@ -12,8 +12,12 @@ the backward formulas in ``tools/autograd/derivatives.yaml``; here they sit toge
 * ``sorting.py``: sort, topk, unique, searchsorted; ``summary.py``: bincount, histc.
 * ``scatter.py``: scatter, index_add/copy/fill, masked_scatter, take, embedding.
 * ``einsum.py``, ``distance.py`` (cdist), ``special.py`` (erf, erfinv).
-* ``activation.py``: softmax and log_softmax.
-* ``creation.py``: tensor(), zeros(), arange()...
+* ``activation.py``: softmax, log_softmax and the activation functions; ``dropout.py``.
+* ``loss.py``, ``loss_nll.py``: the losses (cross entropy as log_softmax + nll_loss).
+* ``conv.py``, ``pooling.py``, ``padding.py``, ``upsampling.py``, ``pixel_shuffle.py``:
+  images; ``normalization.py``: batch and layer norm.
+* ``rnn.py``, ``packed_sequence.py``, ``attention.py``: sequence models.
+* ``creation.py``: tensor(), zeros()...; ``range_factories.py``: arange, linspace, logspace.
 * ``sampling.py``: random tensors from the torch-exact generator.
 * ``inplace.py``: how ``x.add_(y)`` and friends update a tensor and its graph.
 """
