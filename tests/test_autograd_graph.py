@@ -123,6 +123,8 @@ OPS = {
     "linalg_pinv": lambda T, x, a, b: T.linalg.pinv(x + 4 * T.eye(3, dtype=T.float64)),
     # convolutions and pooling: one ConvolutionBackward0 (with a None edge for a missing
     # bias) whether 1-d or 2-d, batched or not; a 1x1 adaptive pool is a mean
+    "linear_batch_copied": lambda T, x, a, b: T.nn.functional.linear(x.t()[None], a)[0],
+    "linear_batch_copied_bias": lambda T, x, a, b: T.nn.functional.linear(x.t()[None], a, b[1])[0],
     "conv1d": lambda T, x, a, b: T.nn.functional.conv1d(x[None], a[:, :, None])[0],
     "conv1d_unbatched_bias": lambda T, x, a, b: T.nn.functional.conv1d(x, a[:, :, None], b[0], padding="same"),
     "conv2d": lambda T, x, a, b: T.nn.functional.conv2d(x[None, None], a[None, None], padding=1)[0, 0],

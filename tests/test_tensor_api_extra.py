@@ -15,7 +15,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch_compat as mt
-from helpers import (FLOAT_DTYPES, array_and_dim, arrays, both, check_graph, check_op, float_arrays, graph_of,
+from helpers import (FLOAT_DTYPES, assert_close, array_and_dim, arrays, both, check_graph, check_op, float_arrays, graph_of,
                      raises_like, shapes)
 
 
@@ -142,6 +142,23 @@ def test_cdist_errors(args):
     raises_like(lambda T, a, b: T.cdist(a, b, **kw), np.ones(sa), np.ones(sb), match_message=True)
     raises_like(lambda T, a, b: T.cdist(a, b), np.ones((2, 3), np.int64), np.ones((2, 3), np.int64),
                 match_message=True)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("rows, p", [(3, 2.0), (30, 2.0), (30, 1.0)])
+def test_cdist_16_bit_only_through_the_matrix_product(dtype, rows, p):
+    """torch's direct cdist kernel has no 16-bit version; its matrix-product path does."""
+    def run(T):
+        a = T.ones(rows, 2, dtype=getattr(T, dtype))
+        return T.cdist(a, T.zeros(4, 2, dtype=getattr(T, dtype)), p=p)
+    if rows == 3 or p != 2:
+        with pytest.raises(NotImplementedError) as theirs:
+            run(torch)
+        with pytest.raises(NotImplementedError) as ours:
+            run(mt)
+        assert str(ours.value) == str(theirs.value)
+    else:
+        assert_close(run(mt).float(), run(torch).float())
 
 
 # ---------------------------------------------------------------------------- tensordot, kron

@@ -113,4 +113,6 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     rows = max(x1._data.shape[-2], x2._data.shape[-2])
     if p == 2 and (compute_mode == _MODES[1] or compute_mode == _MODES[0] and rows > 25):
         return EuclideanDist.apply(x1, x2)
+    if x1._data.itemsize < 4 or x1.dtype._scalar_name == "BFloat16":  # torch's direct kernel has no 16-bit version
+        raise NotImplementedError(f"\"cdist\" not implemented for '{x1.dtype._scalar_name}'")
     return Cdist.apply(x1, x2, p=float(p))
