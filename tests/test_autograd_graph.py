@@ -180,6 +180,38 @@ def _check_chain(names):
             ours.sum().backward()
 
 
+MATMUL_SHAPES = [((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((2, 3, 4), (4,)), ((2, 2, 3, 4), (2, 2, 4, 5)),
+                 ((2, 3, 4), (1, 4, 5)), ((1, 3, 4), (2, 4, 5)), ((4, 3), (2, 3, 5)), ((3,), (2, 3, 5)),
+                 ((2, 1, 3, 4), (5, 4, 2)), ((1, 3), (2, 3, 1)), ((3, 4), (2, 4, 1)), ((2, 3, 4), (3, 2, 4, 5)),
+                 ((2, 3, 4, 5), (5,)), ((2, 3, 1, 4), (4, 1)), ((3, 2, 4), (1, 4, 3)), ((2, 1, 3, 4), (4, 5))]
+
+
+def _matmul_operand(T, shape, layout, grad):
+    """A leaf of ``shape`` laid out contiguously ("c"), with its last two dims transposed
+    ("t"), or its first two swapped ("p"); the view ops are part of the graph."""
+    swap = {"c": None, "t": (-1, -2), "p": (0, 1)}[layout]
+    if swap is None or len(shape) < (2 if layout == "t" else 3):
+        return T.ones(shape, requires_grad=grad)
+    base = list(shape)
+    base[swap[0]], base[swap[1]] = base[swap[1]], base[swap[0]]
+    return T.ones(base, requires_grad=grad).transpose(*swap)
+
+
+@pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=str)
+def test_batched_matmul_graph_is_torchs_plan(shapes):
+    """torch folds a batched product into one mm, or expands to a bmm, depending on ranks,
+    strides and which operand requires grad (matmul_graph.py): every combination here."""
+    for la in "ctp":
+        for lb in "ctp":
+            for grads in ((True, True), (True, False), (False, True)):
+                def run(T):
+                    a = _matmul_operand(T, shapes[0], la, grads[0])
+                    b = _matmul_operand(T, shapes[1], lb, grads[1])
+                    leaves = [t if t.is_leaf else t.grad_fn.next_functions[0][0].variable for t in (a, b) if t.requires_grad]
+                    return graph(a @ b, leaves)
+                assert run(mt) == run(torch), (la, lb, grads)
+
+
 def test_blitz_walk_reaches_accumulate_grad():
     """The 60-minute blitz: loss.grad_fn, then next_functions[0][0] twice."""
     def walk(T):

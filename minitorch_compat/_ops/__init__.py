@@ -5,7 +5,8 @@ the backward formulas in ``tools/autograd/derivatives.yaml``; here they sit toge
 * ``pointwise.py``: elementwise math, comparisons, casts.
 * ``reduction.py``: sum, mean, max, var... over dimensions.
 * ``shape.py``: views, reshapes, indexing, concatenation.
-* ``linalg.py``: matrix products (matmul, tensordot, kron, cross).
+* ``linalg.py``: matrix products (matmul, tensordot, kron, cross); ``matmul_graph.py``: the
+  nodes torch shows for a batched matmul.
 * ``linalg_decomp.py``, ``linalg_solve.py``: ``torch.linalg``'s decompositions, inverses and solvers.
 * ``cumulative.py``: cumsum, cumprod, cummax, cummin, logcumsumexp.
 * ``transformations.py``: roll, rot90, tril/triu, diff, repeat_interleave, meshgrid, block_diag...

@@ -13,27 +13,33 @@ import numpy as np
 from .. import _checks, _dtype
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_node, shown_edges
+from . import matmul_graph
 from .pointwise import _operand, _out
 from .shape import Reshape, permute, reshape, unsqueeze
 
 _NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (1, 2): "SqueezeBackward4"}
 
 
-def _node_name(nda, ndb):
-    """The node torch records for ``matmul``: batched products go through reshapes, so
-    torch shows the last view op (``CloneBackward0`` when it computed ``(B^T A^T)^T``)."""
-    name = _NAMES.get((nda, ndb))
-    if name is None:
-        name = "CloneBackward0" if nda == 2 else "UnsafeViewBackward0"
-    return name
-
-
 class MatMul(ArrayFunction):
+    """``a @ b`` as one node. For operands of 3+ dims torch records reshapes around an
+    ``mm`` or ``bmm``; ``grad_fn`` and ``next_functions`` show those (``matmul_graph.py``)."""
+    layouts = None
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        ctx._backward_name = _node_name(a.ndim, b.ndim)
+        ctx._name = _NAMES.get((a.ndim, b.ndim))
+        if ctx._name is None:
+            ctx.layouts = matmul_graph.layout(a), matmul_graph.layout(b)
         return np.matmul(a, b)
+
+    @property
+    def _backward_name(self):
+        return self._name if self.layouts is None else matmul_graph.graph(self)._backward_name
+
+    @property
+    def next_functions(self):
+        return shown_edges(self._next if self.layouts is None else matmul_graph.graph(self)._next)
 
     @staticmethod
     def backward(ctx, g):
