@@ -45,8 +45,47 @@ away from NumPy's exact ``np.sqrt``, measured on random inputs). So in float32 t
 optimizers without a square root (SGD, ASGD, Rprop, Adamax) match torch bit for bit and
 the others to a few ulps (``tests/test_optim_rounding.py`` checks each operation,
 ``tests/test_optim*.py`` whole trajectories).
+
+float16 and bfloat16 parameters: torch's kernel is the float32 one, its result rounded
+once to the 16-bit dtype (``_opmath.py``), and it reads its Python number in float32 --
+except ``add`` (a scalar, or ``alpha``), which rounds the number to the tensor's dtype
+first. Measured against torch: ``scalar`` and ``in_dtype`` below give the number as each
+kind of kernel reads it; ``add_``, ``addcmul_``, ``addcdiv_`` and ``lerp_`` run their
+float32 formula on float32 copies and round the result once (``_in_float32``); with
+that every optimizer's 16-bit trajectory has torch's bits (``tests/test_optim_16bit.py``).
 """
 import numpy as np
+
+from .._bfloat16 import BFloat16Array, round_to_bfloat16
+
+
+def scalar(array, v):
+    """``v`` as torch's ``mul``, ``div``, ``addcmul``, ``addcdiv`` and ``lerp`` kernels read
+    it: in the tensor's dtype, or float32 for float16 (bfloat16 arrays are float32 here)."""
+    return np.float32(v) if array.dtype == np.float16 else array.dtype.type(v)
+
+
+def in_dtype(array, v):
+    """``v`` as torch's ``add`` reads it (a scalar, or ``alpha``): rounded to the tensor's dtype."""
+    return round_to_bfloat16(v)[()] if type(array) is BFloat16Array else array.dtype.type(v)
+
+
+def times(array, v):
+    """``array * v``, a new array in ``array``'s dtype (torch's ``mul``: see ``scalar``)."""
+    return np.multiply(array, scalar(array, v), out=np.empty_like(array))
+
+
+def divided(array, v):
+    """``array / v``, a new array in ``array``'s dtype (torch's ``div``: see ``scalar``)."""
+    return np.divide(array, scalar(array, v), out=np.empty_like(array))
+
+
+def _in_float32(kernel, self, *args):
+    """A float16/bfloat16 ``self``: the float32 kernel on float32 copies, rounded once."""
+    result = kernel(np.array(self, np.float32), *[np.array(a, np.float32) if isinstance(a, np.ndarray) else a
+                                                   for a in args])
+    np.copyto(self, result, casting="same_kind")
+    return self
 
 
 def fma(a, b, c, out):
@@ -58,6 +97,8 @@ def fma(a, b, c, out):
 
 def add_(self, other, alpha=1.0):
     """``self.add_(other, alpha=alpha)``: ``self + alpha * other``, fused as in torch."""
+    if self.dtype == np.float16 or type(self) is BFloat16Array:
+        return _in_float32(add_, self, other, float(in_dtype(self, alpha)))
     if alpha != 1 and self.dtype.kind == "f":
         return fma(self.dtype.type(alpha), other, self, out=self)
     self += other if alpha == 1 else other * self.real.dtype.type(alpha)  # complex kernels do not fuse
@@ -71,17 +112,23 @@ def added(self, other, alpha):
 
 def addcmul_(self, t1, t2, value=1.0):
     """``self += value * t1 * t2`` (torch: ``fma(value * t1, t2, self)``)."""
+    if self.dtype == np.float16 or type(self) is BFloat16Array:
+        return _in_float32(addcmul_, self, t1, t2, value)
     return fma(t1 if value == 1 else self.dtype.type(value) * t1, t2, self, out=self)
 
 
 def addcdiv_(self, t1, t2, value=1.0):
     """``self += value * t1 / t2``."""
+    if self.dtype == np.float16 or type(self) is BFloat16Array:
+        return _in_float32(addcdiv_, self, t1, t2, value)
     self += (t1 if value == 1 else self.dtype.type(value) * t1) / t2
     return self
 
 
 def lerp_(self, end, weight):
     """``self += weight * (end - self)``, with torch's two formulas (exact at both ends)."""
+    if self.dtype == np.float16 or type(self) is BFloat16Array:
+        return _in_float32(lerp_, self, end, weight)
     w = self.dtype.type(weight)
     diff = end - self
     if w < 0.5:

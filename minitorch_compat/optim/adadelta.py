@@ -64,13 +64,12 @@ class Adadelta(Optimizer):
             grad = P.added(grad, p._data, group["weight_decay"])
         grad = _real(grad)
         square_avg, acc_delta = _real(state["square_avg"]._data), _real(state["acc_delta"]._data)
-        f = square_avg.dtype.type
-        square_avg *= f(rho)
+        square_avg *= P.scalar(square_avg, rho)
         P.addcmul_(square_avg, grad, grad, 1 - rho)
-        std = np.sqrt(square_avg + f(eps))
-        delta = np.sqrt(acc_delta + f(eps))
+        std = np.sqrt(square_avg + P.in_dtype(square_avg, eps))
+        delta = np.sqrt(acc_delta + P.in_dtype(acc_delta, eps))
         delta /= std
         delta *= grad
-        acc_delta *= f(rho)
+        acc_delta *= P.scalar(acc_delta, rho)
         P.addcmul_(acc_delta, delta, delta, 1 - rho)
         P.add_(p._data, delta.view(p._data.dtype), -_to_scalar(group["lr"]))

@@ -74,5 +74,5 @@ class Adagrad(Optimizer):
         param, grad, state_sum = _real(p._data), _real(grad), _real(state["sum"]._data)
         P.addcmul_(state_sum, grad, grad)
         std = np.sqrt(state_sum)
-        std += std.dtype.type(group["eps"])
+        std += P.in_dtype(std, group["eps"])
         P.addcdiv_(param, grad, std, -clr)

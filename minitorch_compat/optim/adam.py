@@ -79,7 +79,6 @@ class Adam(Optimizer):
         grad = _decay_weights(p._data, grad, lr, group)
         param, grad = _real(p._data), _real(grad)
         exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
-        f = param.dtype.type
         _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
         step = state["step"].item()
         bias_correction1 = 1 - beta1 ** step
@@ -92,8 +91,8 @@ class Adam(Optimizer):
             denom = np.sqrt(max_exp_avg_sq)
         else:
             denom = np.sqrt(exp_avg_sq)
-        denom /= f(bias_correction2_sqrt)
-        denom += f(eps)
+        denom /= P.scalar(denom, bias_correction2_sqrt)
+        denom += P.in_dtype(denom, eps)
         P.addcdiv_(param, exp_avg, denom, -step_size)
 
 
@@ -103,7 +102,7 @@ def _decay_weights(param, grad, lr, group):
     weight_decay = group["weight_decay"]
     if weight_decay != 0:
         if group["decoupled_weight_decay"]:
-            param *= param.real.dtype.type(1 - lr * weight_decay)
+            param *= P.scalar(param.real, 1 - lr * weight_decay)
         else:
             grad = P.added(grad, param, weight_decay)
     return grad
@@ -113,5 +112,5 @@ def _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2):
     """``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g``: Adam's two
     running averages, as torch writes them (``lerp_``, ``mul_``, ``addcmul_``)."""
     P.lerp_(exp_avg, grad, 1 - beta1)
-    exp_avg_sq *= exp_avg_sq.dtype.type(beta2)
+    exp_avg_sq *= P.scalar(exp_avg_sq, beta2)
     P.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)

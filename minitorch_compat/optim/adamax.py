@@ -62,9 +62,8 @@ class Adamax(Optimizer):
             grad = P.added(grad, p._data, weight_decay)
         param, grad = _real(p._data), _real(grad)
         exp_avg, exp_inf = _real(state["exp_avg"]._data), _real(state["exp_inf"]._data)
-        f = param.dtype.type
         P.lerp_(exp_avg, grad, 1 - beta1)
-        exp_inf *= f(beta2)
-        np.maximum(exp_inf, np.abs(grad) + f(group["eps"]), out=exp_inf)
+        exp_inf *= P.scalar(exp_inf, beta2)
+        np.maximum(exp_inf, np.abs(grad) + P.in_dtype(grad, group["eps"]), out=exp_inf)
         clr = _to_scalar(group["lr"]) / (1 - beta1 ** state["step"].item())
         P.addcdiv_(param, exp_avg, exp_inf, -clr)

@@ -70,7 +70,7 @@ class ASGD(Optimizer):
         if group["weight_decay"] != 0:
             grad = P.added(grad, param, group["weight_decay"])
         eta = state["eta"].item()
-        param *= param.dtype.type(1 - lambd * eta)
+        param *= P.scalar(param, 1 - lambd * eta)
         P.add_(param, grad, -eta)
         mu = state["mu"]._data
         if mu.item() != 1:

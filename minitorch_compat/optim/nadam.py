@@ -74,7 +74,6 @@ class NAdam(Optimizer):
             grad = -grad
         param, grad = _real(p._data), _real(grad)
         exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
-        f = param.dtype.type
         state["step"]._data += 1
         step = state["step"].item()
         bias_correction2 = 1 - beta2 ** step
@@ -84,8 +83,8 @@ class NAdam(Optimizer):
         mu_product = state["mu_product"]._data
         mu_product *= mu_product.dtype.type(mu)
         _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
-        denom = np.sqrt(exp_avg_sq / f(bias_correction2))
+        denom = np.sqrt(P.divided(exp_avg_sq, bias_correction2))
         mu_product_next = mu_product.item() * mu_next
-        denom += f(eps)
+        denom += P.in_dtype(denom, eps)
         P.addcdiv_(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product.item()))
         P.addcdiv_(param, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next))

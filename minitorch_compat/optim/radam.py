@@ -75,21 +75,20 @@ class RAdam(Optimizer):
             grad = -grad
         param, grad = _real(p._data), _real(grad)
         exp_avg, exp_avg_sq = _real(state["exp_avg"]._data), _real(state["exp_avg_sq"]._data)
-        f = param.dtype.type
         state["step"]._data += 1
         step = state["step"].item()
         grad = _decay_weights(param, grad, lr, group)
         _update_moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
-        bias_corrected_exp_avg = exp_avg / f(bias_correction1)
+        bias_corrected_exp_avg = P.divided(exp_avg, bias_correction1)
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
         if rho_t > 5.0:
             exp_avg_sq_sqrt = np.sqrt(exp_avg_sq)
-            exp_avg_sq_sqrt += f(group["eps"])
-            adaptive_lr = (f(1) / exp_avg_sq_sqrt) * f(bias_correction2 ** 0.5)
+            exp_avg_sq_sqrt += P.in_dtype(exp_avg_sq_sqrt, group["eps"])
+            adaptive_lr = P.times(P.in_dtype(param, 1) / exp_avg_sq_sqrt, bias_correction2 ** 0.5)
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-            P.add_(param, bias_corrected_exp_avg * f(lr) * adaptive_lr * f(rect), -1.0)
+            P.add_(param, P.times(P.times(bias_corrected_exp_avg, lr) * adaptive_lr, rect), -1.0)
         else:
-            P.add_(param, bias_corrected_exp_avg * f(lr), -1.0)
+            P.add_(param, P.times(bias_corrected_exp_avg, lr), -1.0)

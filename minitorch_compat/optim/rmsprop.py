@@ -77,7 +77,7 @@ class RMSprop(Optimizer):
         if group["weight_decay"] != 0:
             grad = P.added(grad, p._data, group["weight_decay"])
         param, grad, square_avg = _real(p._data), _real(grad), _real(state["square_avg"]._data)
-        square_avg *= square_avg.dtype.type(alpha)
+        square_avg *= P.scalar(square_avg, alpha)
         P.addcmul_(square_avg, grad, grad, 1 - alpha)
         if group["centered"]:
             grad_avg = _real(state["grad_avg"]._data)
@@ -85,10 +85,10 @@ class RMSprop(Optimizer):
             avg = np.sqrt(P.addcmul_(square_avg.copy(), grad_avg, grad_avg, -1))
         else:
             avg = np.sqrt(square_avg)
-        avg += avg.dtype.type(eps)
+        avg += P.in_dtype(avg, eps)
         if momentum > 0:
             buf = _real(state["momentum_buffer"]._data)
-            buf *= buf.dtype.type(momentum)
+            buf *= P.scalar(buf, momentum)
             P.addcdiv_(buf, grad, avg)
             P.add_(param, buf, -lr)
         else:

@@ -75,6 +75,6 @@ class Rprop(Optimizer):
         step_size *= sign
         np.clip(step_size, f(step_size_min), f(step_size_max), out=step_size)
         grad = grad.copy()
-        grad[sign == f(etaminus)] = 0
+        grad[sign == P.in_dtype(sign, etaminus)] = 0
         P.addcmul_(param, np.sign(grad), step_size, -1)
         prev[...] = grad

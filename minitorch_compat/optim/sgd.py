@@ -72,7 +72,7 @@ class SGD(Optimizer):
         if buf is None:
             buf = state["momentum_buffer"] = _wrap(g.copy())
         else:
-            buf._data *= buf._data.dtype.type(momentum)
+            buf._data *= P.scalar(buf._data, momentum)
             P.add_(buf._data, g, 1 - group["dampening"])
         return P.added(g, buf._data, momentum) if group["nesterov"] else buf._data
 
