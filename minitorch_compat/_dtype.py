@@ -143,7 +143,10 @@ def as_dtype(array, dt, copy=False):
         return array if type(array) is BFloat16Array and not copy else round_to_bfloat16(array)
     if type(array) is BFloat16Array:
         array = array.view(np.ndarray)
-    return np.asarray(array).astype(dt._np, copy=copy)
+    array = np.asarray(array)
+    if dt is float16 and array.dtype == np.float64:  # torch's double -> half goes through float
+        array = array.astype(np.float32)
+    return array.astype(dt._np, copy=copy)
 
 
 def from_numpy_dtype(np_dtype):

@@ -50,6 +50,9 @@ def _to_c(v, dtype, fill=False):
     if dtype.is_floating_point:
         if not fill and math.isfinite(v) and abs(v) > _FLOAT_MAX[dtype]:
             raise _overflow(dtype)
+        if dtype is _dtype.float16:  # c10's double -> Half goes through float: rounded twice
+            with np.errstate(over="ignore"):
+                return float(np.float32(v))
         return float(v)
     lo, hi = _INT_RANGE[dtype]
     if isinstance(v, float):  # truncated toward zero; NaN and infinities never fit

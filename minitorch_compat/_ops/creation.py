@@ -141,10 +141,13 @@ def _has_typed_leaves(data):
 
 def _to_dtype(data, dtype):
     """Python data converted to ``dtype`` as torch converts each element: floats straight
-    to the dtype (through float64 they would be rounded twice), integers range-checked."""
+    to the dtype (through float64 they would be rounded twice) -- except float16, which
+    c10 reaches through float --, integers range-checked."""
     if dtype.is_floating_point or dtype.is_complex or dtype is _dtype.bool_:
         try:
             with np.errstate(over="ignore"):
+                if dtype is _dtype.float16:
+                    return np.array(data, dtype=np.float32).astype(np.float16)
                 return np.array(data, dtype=dtype._np)
         except (TypeError, ValueError, OverflowError):
             return _infer_array(data).astype(dtype._np)

@@ -100,7 +100,7 @@ def fill_(self, value, _node="FillBackward2"):
     check_inplace(self)
     if self._requires_grad and _state.enabled:
         return inplace(self, lambda x: Fill.apply(x, value=value, name=_node))
-    self._data.fill(value)
+    self._data.fill(np.float32(value) if self._data.dtype == np.float16 else value)  # (c10: double -> float -> Half)
     self._version += 1
     return self
 

@@ -21,6 +21,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
 from ..autograd.grad_mode import _state
 from .. import _checks, _opmath
+from .fused import fma
 from .._type_info import finfo
 
 
@@ -123,6 +124,8 @@ class Add(ArrayFunction):
             return np.add(a, b) if alpha == 1 else np.subtract(a, b)
         if type(alpha) is int and alpha < 0:  # an unsigned b cannot be scaled by a negative int
             return np.subtract(a, b * -alpha)
+        if a.dtype.kind == "f" and b.dtype == a.dtype:  # torch's kernel fuses: one rounding
+            return fma(a.dtype.type(alpha), b, a)
         return np.add(a, b * alpha)
 
     @staticmethod
@@ -347,6 +350,8 @@ class Addcmul(ArrayFunction):
     def forward(ctx, x, t1, t2, value):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
+        if x.dtype.kind == "f" and x.dtype == t1.dtype == t2.dtype:  # torch: fma(value * t1, t2, x)
+            return fma(x.dtype.type(value) * t1, t2, x)
         return x + value * t1 * t2
 
     @staticmethod
@@ -384,8 +389,11 @@ class Lerp(ArrayFunction):
             ctx.save_for_backward(x, end, weight)
         else:
             ctx._backward_name, ctx.weight = "LerpBackward0", weight
-        diff = end - x
-        return np.where(np.abs(weight) < 0.5, x + weight * diff, end - diff * (1 - weight)).astype(diff.dtype)
+        diff = end - x  # torch's two fused formulas: fma(w, diff, x) or fma(-diff, 1 - w, end)
+        small = np.abs(weight) < 0.5
+        if np.ndim(small) == 0:
+            return fma(weight, diff, x) if small else fma(-diff, 1 - weight, end)
+        return np.where(small, fma(weight, diff, x), fma(-diff, 1 - weight, end)).astype(diff.dtype)
 
     @staticmethod
     def backward(ctx, g):

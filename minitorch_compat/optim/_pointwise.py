@@ -22,8 +22,8 @@ Complex tensors: torch's complex kernels do not fuse, plain NumPy arithmetic mat
 How we do it
 ------------
 Every optimizer (``sgd.py``, ``adam.py``, ...) writes torch's chain with the functions
-below, in torch's order, on the NumPy arrays in place. ``fma`` is the one place that
-decides how a fused operation rounds:
+below, in torch's order, on the NumPy arrays in place. ``fma`` (``_ops/fused.py``, shared
+with the tensor ops) is the one place that decides how a fused operation rounds:
 
 * float32: exactly as torch. The product of two float32 values is exact in float64
   (24 + 24 bits < 53), so ``float32(float64(a) * b + c)`` rounds once to float64, then
@@ -57,6 +57,7 @@ that every optimizer's 16-bit trajectory has torch's bits (``tests/test_optim_16
 import numpy as np
 
 from .._bfloat16 import BFloat16Array, round_to_bfloat16
+from .._ops.fused import fma
 
 
 def scalar(array, v):
@@ -86,13 +87,6 @@ def _in_float32(kernel, self, *args):
                                                    for a in args])
     np.copyto(self, result, casting="same_kind")
     return self
-
-
-def fma(a, b, c, out):
-    """``out = a * b + c`` in ``c``'s dtype: rounded once in float32, twice in float64 (see above)."""
-    if c.dtype == np.float32:
-        return np.add(np.multiply(a, b, dtype=np.float64), c, out=out, casting="same_kind")
-    return np.add(a * b, c, out=out)
 
 
 def add_(self, other, alpha=1.0):
