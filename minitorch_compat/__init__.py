@@ -51,6 +51,8 @@ from ._ops.transformations import (roll, rot90, tril, triu, diff, repeat_interle
 from ._ops.einsum import einsum
 from ._ops.distance import cdist
 from ._ops.linalg import tensordot, kron
+from ._ops.weight_norm import norm_except_dim, _weight_norm
+from ._ops.matrix_functions import diagonal, matrix_exp, geqrf
 from ._ops.scatter import index_add, index_copy, index_fill, masked_scatter, take, take_along_dim
 from ._ops.linalg import torch_cross as cross
 from ._ops.linalg_solve import det, inv as inverse, logdet, torch_slogdet as slogdet, pinverse

@@ -777,6 +777,8 @@ class Tensor:
     def triu(self, diagonal=0): return _transformations.triu(self, diagonal)
     def tril_(self, diagonal=0): return _inplace.inplace(self, _transformations.tril, diagonal)
     def triu_(self, diagonal=0): return _inplace.inplace(self, _transformations.triu, diagonal)
+    def diagonal(self, offset=0, dim1=0, dim2=1): return _matrix_functions.diagonal(self, offset, dim1, dim2)
+    def matrix_exp(self): return _matrix_functions.matrix_exp(self)
     def roll(self, shifts, dims=None): return _transformations.roll(self, shifts, dims)
     def rot90(self, k=1, dims=(0, 1)): return _transformations.rot90(self, k, dims)
     def repeat_interleave(self, repeats, dim=None, *, output_size=None): return _transformations.repeat_interleave(self, repeats, dim, output_size=output_size)
@@ -839,6 +841,7 @@ from ._ops import activation as _activation, inplace as _inplace, sampling as _s
 from ._ops import sorting as _sorting, scatter as _scatter, special as _special  # noqa: E402
 from ._ops import summary as _summary, cumulative as _cumulative, transformations as _transformations  # noqa: E402
 from ._ops import linalg_solve as _linalg_solve  # noqa: E402
+from ._ops import matrix_functions as _matrix_functions  # noqa: E402
 from .autograd import backward as _backward  # noqa: E402
 from ._numpy_compat import add_numpy_aliases  # noqa: E402
 

@@ -30,3 +30,4 @@ linalg_lstsq = _make("linalg_lstsq", ("solution", "residuals", "rank", "singular
 linalg_svd = _make("linalg_svd", ("U", "S", "Vh"))
 linalg_qr = _make("linalg_qr", ("Q", "R"))
 linalg_eigh = _make("linalg_eigh", ("eigenvalues", "eigenvectors"))
+geqrf = _make("geqrf", ("a", "tau"))

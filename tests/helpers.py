@@ -338,3 +338,21 @@ def check_graph(fn, *args):
         except RuntimeError as e:
             outcomes.append(type(e).__name__ if "second time" in str(e) else str(e))
     assert outcomes[0] == outcomes[1], f"second backward: ours {outcomes[0]}, torch {outcomes[1]}"
+
+
+# ---------------------------------------------------------------------------- whole scenarios
+
+def seeded_scenario(scenario, seed=0):
+    """Run ``scenario(T)`` for us and for torch, each right after ``T.manual_seed(seed)`` (so
+    module initialisation and random draws agree). It returns ``(seen, tensors)``: plain
+    values that must be equal (names, reprs, messages) and tensors compared with
+    ``assert_close``, in order."""
+    results = []
+    for T in (mt, torch):
+        T.manual_seed(seed)
+        results.append(scenario(T))
+    (our_seen, our_tensors), (their_seen, their_tensors) = results
+    assert our_seen == their_seen
+    assert len(our_tensors) == len(their_tensors), f"{len(our_tensors)} tensors != torch's {len(their_tensors)}"
+    for i, (a, b) in enumerate(zip(our_tensors, their_tensors)):
+        assert_close(a, b, what=f"tensor {i}")

@@ -131,6 +131,11 @@ OPS = {
     "conv_transpose1d": lambda T, x, a, b: T.nn.functional.conv_transpose1d(x[None], a[:, :, None])[0],
     "adaptive_avg_pool_1x1": lambda T, x, a, b: T.nn.functional.adaptive_avg_pool2d(x[None], 1)[0] * a,
     "adaptive_avg_pool": lambda T, x, a, b: T.nn.functional.adaptive_avg_pool2d(x[None], (3, 3))[0],
+    # nn.utils.parametrizations: the ops under orthogonal and weight_norm
+    "diagonal": lambda T, x, a, b: x.diagonal().unsqueeze(0) * a,
+    "matrix_exp": lambda T, x, a, b: T.matrix_exp(x / 4),
+    "householder_product": lambda T, x, a, b: T.linalg.householder_product(x, b[0].sigmoid()),
+    "weight_norm": lambda T, x, a, b: T._weight_norm(x, b[:, :1], 0),
 }
 
 

@@ -7,7 +7,9 @@ the backward formulas in ``tools/autograd/derivatives.yaml``; here they sit toge
 * ``shape.py``: views, reshapes, indexing, concatenation.
 * ``linalg.py``: matrix products (matmul, tensordot, kron, cross); ``matmul_graph.py``: the
   nodes torch shows for a batched matmul.
-* ``linalg_decomp.py``, ``linalg_solve.py``: ``torch.linalg``'s decompositions, inverses and solvers.
+* ``linalg_decomp.py``, ``linalg_solve.py``: ``torch.linalg``'s decompositions, inverses and solvers;
+  ``matrix_functions.py``: diagonal, matrix_exp, geqrf, householder_product (what
+  ``parametrizations.orthogonal`` is built from).
 * ``cumulative.py``: cumsum, cumprod, cummax, cummin, logcumsumexp.
 * ``transformations.py``: roll, rot90, tril/triu, diff, repeat_interleave, meshgrid, block_diag...
 * ``sorting.py``: sort, topk, unique, searchsorted; ``summary.py``: bincount, histc.
@@ -16,7 +18,8 @@ the backward formulas in ``tools/autograd/derivatives.yaml``; here they sit toge
 * ``activation.py``: softmax, log_softmax and the activation functions; ``dropout.py``.
 * ``loss.py``, ``loss_nll.py``: the losses (cross entropy as log_softmax + nll_loss).
 * ``conv.py``, ``pooling.py``, ``padding.py``, ``upsampling.py``, ``pixel_shuffle.py``:
-  images; ``normalization.py``: batch and layer norm.
+  images; ``normalization.py``: batch and layer norm; ``weight_norm.py``: ``_weight_norm``,
+  ``norm_except_dim``.
 * ``rnn.py``, ``packed_sequence.py``, ``attention.py``: sequence models.
 * ``creation.py``: tensor(), zeros()...; ``range_factories.py``: arange, linspace, logspace.
 * ``sampling.py``: random tensors from the torch-exact generator.

@@ -1,7 +1,8 @@
 """``torch.linalg``: linear algebra on (batches of) matrices.
 
 The operations live in ``_ops/`` with their gradients: decompositions (``cholesky``, ``qr``,
-``eigh``, ``svd``) in ``_ops/linalg_decomp.py``; inverses, determinants and solvers in
+``eigh``, ``svd``) in ``_ops/linalg_decomp.py``; ``matrix_exp`` and ``householder_product`` in
+``_ops/matrix_functions.py``; inverses, determinants and solvers in
 ``_ops/linalg_solve.py``; ``vector_norm`` in ``_ops/reduction.py`` and ``cross`` in
 ``_ops/linalg.py``. This module is the namespace, plus the two norms torch composes from
 those: ``matrix_norm`` and the dispatching ``norm``.
@@ -15,10 +16,11 @@ from .._ops.reduction import vector_norm, amax, amin, sum as _sum
 from .._ops.shape import permute, unsqueeze
 from .._ops.linalg import matmul, cross
 from .._ops.linalg_decomp import LinAlgError, cholesky, eigh, eigvalsh, qr, svd, svdvals
+from .._ops.matrix_functions import householder_product, matrix_exp
 from .._ops.linalg_solve import det, inv, lstsq, matrix_rank, pinv, slogdet, solve
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm",
-           "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "householder_product", "inv", "lstsq",
+           "matmul", "matrix_exp", "matrix_norm", "matrix_rank", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm"]
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):

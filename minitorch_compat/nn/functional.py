@@ -324,3 +324,19 @@ from ._multi_head_attention import (multi_head_attention_forward, _canonical_mas
                                     _in_projection_packed, _in_projection, _mha_shape_check)
 
 __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+
+
+# ---- normalize (used by spectral norm) ---------------------------------------------------------
+from .._ops.pointwise import div as _div  # noqa: E402
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input / max(||input||_p, eps)`` along ``dim``; with ``out=`` the quotient is written into
+    ``out`` in place (spectral norm's power iteration updates its ``u``/``v`` buffers this way)."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is None:
+        return input / denom
+    return _div(input, denom, out=out)
+
+
+__all__ += ["normalize"]
