@@ -239,7 +239,7 @@ def test_removed_hooks_match_torch(when):
 
 def global_hooks(T, legacy):
     api, log = module_api(T), []
-    model = build(T, "conv" if legacy else "mlp")  # (no Linear for legacy hooks: see test_legacy_hook_...)
+    model = build(T, "mlp")
     model[0].register_full_backward_pre_hook(recorder(log, "pre"))
     if legacy:
         handles = [api.register_module_backward_hook(recorder(log, "global legacy"))]
@@ -308,7 +308,7 @@ def legacy(T, kind, scale):
     return log, [(w.category, str(w.message)) for w in caught], grads
 
 
-@pytest.mark.parametrize("kind", ["relu", "conv", "linear relu", "two outputs"])
+@pytest.mark.parametrize("kind", ["relu", "conv", "linear", "mlp", "linear relu", "two outputs"])
 @pytest.mark.parametrize("scale", [None, 0.5])
 def test_legacy_hook_sees_the_last_node_and_warns_as_torch(kind, scale):
     ours, theirs = legacy(mt, kind, scale), legacy(torch, kind, scale)
@@ -387,3 +387,31 @@ def test_legacy_hook_warns_about_non_tensor_inputs_and_outputs(case):
     assert_same_log(ours[0], theirs[0])
     assert ours[1] == theirs[1] and len(ours[1]) == 1
     assert_same_grads(ours[2], theirs[2])
+
+
+@given(shape=st.sampled_from([(4,), (2, 4), (2, 3, 4), "transposed"]), bias=st.booleans(), x_grad=st.booleans(),
+       scale=st.sampled_from([None, 2.0, "drop"]))
+def test_legacy_hook_on_linear_sees_torchs_addmm_or_view(shape, bias, x_grad, scale):
+    """torch's F.linear is addmm(bias, x, weight.t()) for a matrix, wrapped in views for
+    other ranks (a non-contiguous batch: mm, then a separate add of the bias): a legacy
+    hook sees that last node's gradients, and may replace them."""
+    def scenario(T):
+        torch.manual_seed(0)
+        reference = torch.nn.Linear(4, 3, bias=bias)
+        model = reference if T is torch else mt.nn.Linear(4, 3, bias=bias)
+        if T is mt:
+            model.load_state_dict({k: mt.tensor(v.numpy()) for k, v in reference.state_dict().items()})
+        log = []
+        model.register_backward_hook(recorder(log, "legacy"))
+        if scale is not None:
+            model.register_backward_hook(lambda m, gi, go: tuple(None if g is None or scale == "drop" else g * scale
+                                                                 for g in gi))
+        dims = (3, 2, 4) if shape == "transposed" else shape
+        x = T.tensor(np.linspace(-1, 1, int(np.prod(dims))).reshape(dims), dtype=T.float32, requires_grad=x_grad)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            (model(x.transpose(0, 1) if shape == "transposed" else x) * T.arange(3.0)).sum().backward()
+        return log, {"x": x.grad, **{name: p.grad for name, p in model.named_parameters()}}
+    ours, theirs = scenario(mt), scenario(torch)
+    assert_same_log(ours[0], theirs[0])
+    assert_same_grads(ours[1], theirs[1])

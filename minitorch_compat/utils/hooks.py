@@ -20,21 +20,25 @@ identity nodes:
    may return a replacement ``grad_input``. When no input requires grad there is no input
    node, so the output node calls the hooks itself, with ``grad_input`` all ``None``.
 
-Non-tensor arguments and outputs take no part: their entries are ``None``.
+Non-tensor arguments and outputs take no part: their entries are ``None``. A tensor input
+that gets no gradient (it does not require grad, or ``forward`` did not use it) shows as
+zeros in ``grad_input``: the identity node returns zeros for it. An output that got no
+gradient shows as ``None`` in ``grad_output``.
 
 How this file does it
 ---------------------
-The same class, step for step. torch attaches steps 3's work to the nodes with
+The same class, step for step. torch attaches step 3's work to the nodes with
 ``Node.register_hook``; here the identity Function's backward calls it directly
 (``ctx.hook``), and ``_checked`` applies the engine's checks on what a hook returns (torch
 does them in C++, ``python_hook.cpp``), with torch's messages.
 
 The legacy ``register_backward_hook`` is older and simpler: its hook is put on the
 ``grad_fn`` of the module's (first) output, so it sees that one node's gradients, which
-are the module's only when the module is a single op. ``register_legacy_backward_hooks``
-does that by wrapping the node's backward (the stand-in for ``Node.register_hook``).
+are the module's only when the module is a single op. ``register_non_full_backward_hooks``
+does that; ``_register_node_hook`` wraps the node's backward, standing in for
+``Node.register_hook``.
 Where our node stands for several of torch's (``F.linear`` is torch's ``addmm`` of ``x``
-and ``weight.t()``), the legacy hook sees our node's gradients, ``(x, weight, bias)``.
+and ``weight.t()``), the node shows the hook what torch's last node would see.
 """
 import warnings
 
@@ -174,16 +178,31 @@ def register_non_full_backward_hooks(module, hooks, args, result):
 def _register_node_hook(node, hook, module):
     """Stand-in for torch's ``node.register_hook(_WrappedHook(hook, module))``: after the
     node's backward, ``hook(module, grad_input, grad_output)`` sees its gradients (as
-    tensors, each summed to its input's shape) and may replace ``grad_input``."""
-    run_backward = node._run_backward
+    tensors, each summed to its input's shape) and may replace ``grad_input``. A node that
+    stands for several of torch's shows the gradients of torch's last one (``_hook_view``)."""
+    if "_module_hooks" not in node.__dict__:
+        node._module_hooks, run_backward = [], node._run_backward
 
-    def run_with_hook(grads):
-        grad_input = tuple(None if g is None or edge is None else _wrap(_sum_to_edge(g, edge))
-                           for g, edge in zip(run_backward(grads), node._next))
-        res = hook(module, grad_input, tuple(None if g is None else _wrap(g) for g in grads))
-        res = grad_input if res is None else _checked(getattr(hook, "__name__", "hook"), grad_input, res)
-        return tuple(None if r is None else r._data for r in res)
-    node._run_backward = run_with_hook
+        def run_with_hooks(grads):
+            grad_input = tuple(None if g is None or edge is None else _sum_to_edge(g, edge)
+                               for g, edge in zip(run_backward(grads), node._next))
+            shown, back = getattr(node, "_hook_view", _as_is)(grads, grad_input, run_backward)
+            shown, grad_output, replaced = _tensors(shown), _tensors(grads), False
+            for hook, module in node._module_hooks:
+                res = hook(module, shown, grad_output)
+                if res is not None:
+                    shown, replaced = _checked(getattr(hook, "__name__", "hook"), shown, res), True
+            return back(tuple(None if r is None else r._data for r in shown)) if replaced else grad_input
+        node._run_backward = run_with_hooks
+    node._module_hooks.append((hook, module))
+
+
+def _as_is(grads, grad_input, run_backward):
+    return grad_input, lambda replaced: replaced
+
+
+def _tensors(arrays):
+    return tuple(None if a is None else _wrap(a) for a in arrays)
 
 
 def _sum_to_edge(grad, edge):
