@@ -415,3 +415,63 @@ def test_legacy_hook_on_linear_sees_torchs_addmm_or_view(shape, bias, x_grad, sc
     ours, theirs = scenario(mt), scenario(torch)
     assert_same_log(ours[0], theirs[0])
     assert_same_grads(ours[1], theirs[1])
+
+
+def edge_case(T, case):
+    log, x = [], T.tensor(X[:, :4], dtype=T.float32, requires_grad=True)
+
+    class Ind(T.nn.Module):  # an output that does not depend on the input
+        def __init__(self):
+            super().__init__()
+            self.w = T.nn.Parameter(T.ones(3))
+
+        def forward(self, a):
+            return self.w * 2
+
+    class Take(T.nn.Module):  # an integer tensor argument
+        def forward(self, a, idx):
+            return a[idx]
+
+    torch.manual_seed(0)
+    reference = torch.nn.Linear(4, 3)
+    lin = reference if T is torch else mt.nn.Linear(4, 3)
+    if T is mt:
+        lin.load_state_dict({k: mt.tensor(v.numpy()) for k, v in reference.state_dict().items()})
+    m = {"independent output": Ind, "integer argument": Take, "identity": T.nn.Identity}.get(case, lambda: lin)()
+    m.register_full_backward_hook(recorder(log, "full"))
+    m.register_full_backward_pre_hook(recorder(log, "pre"))
+    if case == "retain_graph twice":
+        y = m(x).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+    elif case == "autograd.grad":
+        log.append(("grad", "x", as_arrays(T.autograd.grad(m(x).sum(), x))))
+    elif case == "no_grad":
+        with T.no_grad():
+            log.append(("no_grad", str(m(x).grad_fn)))
+    elif case == "integer argument":
+        m(x, T.tensor([1, 0])).sum().backward()
+    elif case == "output used twice":
+        y = m(x)
+        (y.sum() + (y * 2).sum()).backward()
+    else:
+        y = m(x)
+        log.append((f"grad_fn {y.grad_fn.name()}, the input itself: {y is x}", ""))
+        y.sum().backward()
+    return log
+
+
+@pytest.mark.parametrize("case", ["retain_graph twice", "autograd.grad", "no_grad", "integer argument",
+                                  "output used twice", "independent output", "identity"])
+def test_edge_cases_match_torch(case):
+    assert_same_log(edge_case(mt, case), edge_case(torch, case))
+
+
+def test_modules_pickled_without_backward_hook_state_still_run():
+    def scenario(T):
+        m = T.nn.ReLU()
+        state = {k: v for k, v in m.__dict__.items() if k not in ("_backward_pre_hooks", "_is_full_backward_hook")}
+        restored = T.nn.ReLU.__new__(T.nn.ReLU)
+        restored.__setstate__(state)
+        return restored(T.tensor([-1.0, 2.0])).tolist(), restored._is_full_backward_hook, restored._backward_pre_hooks
+    assert scenario(mt) == scenario(torch)
