@@ -34,6 +34,13 @@ def check_inplace(t):
                 "This view is the output of a function that returns multiple views. Such functions do not allow "
                 "the output views to be modified inplace. You should replace the inplace operation by an "
                 "out-of-place one.")
+        if getattr(node, "_returns_inputs", False):
+            raise RuntimeError(
+                f"Output {t._output_nr} of {type(node).__name__} is a view and is being modified inplace. This view "
+                "was created inside a custom Function (or because an input was returned as-is) and the autograd "
+                "logic to handle view+inplace would override the custom backward associated with the custom "
+                "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning "
+                "the output of the custom Function.")
         if _viewed_leaf(t) is not None:
             raise RuntimeError(_VIEW_LEAF)
 

@@ -174,6 +174,23 @@ class Linear(ArrayFunction):
     def next_functions(self):
         return shown_edges(_linear_graph(self)[1])
 
+    def _hook_view(self, grads, grad_input, run_backward):
+        """For a hook on this node (legacy module hooks, ``utils/hooks.py``): the gradients
+        of torch's last node, ``addmm``'s ``(bias, x, weight.t())`` for a matrix ``x``, else
+        the view's ``(grad.view(-1, out_features),)``, or for a non-contiguous batch the
+        separate bias add's ``(grad, bias_grad)``; and how to map a replacement back."""
+        g = grads[0]
+        if g.ndim != 2 and self.folded and len(self._next) > 2:  # torch's last node: the add of the bias
+            def back(r):  # the replaced output gradient through the product's backward, and the bias's
+                return (*(run_backward((r[0],))[:2] if r[0] is not None else (None, None)), r[1])
+            return (g, grad_input[2]), back
+        if g.ndim != 2:
+            def back(r):  # the replaced output gradient, through the whole backward again
+                return (None,) * len(self._next) if r[0] is None else run_backward((r[0].reshape(g.shape),))
+            return (g.reshape(-1, g.shape[-1]),), back
+        gx, gw, *gb = grad_input
+        return (*gb, gx, None if gw is None else gw.T), lambda r: (r[-2], None if r[-1] is None else r[-1].T, *r[:-2])
+
 
 def _folded_name(x):
     """How torch's ``x.reshape(-1, k)`` records a non-contiguous batch: a view if the strides allow."""

@@ -19,13 +19,15 @@ unexpected keys and size mismatches into one error message. ``model(x)`` is
 
 How this file does it
 ---------------------
-The same structure, names and messages. Two deliberate simplifications: there are no
-global (all-module) hooks and no full backward hooks, and ``to()``/``cuda()`` follow the
-Tensor's CPU-only rules (``cuda()`` fails the way a CPU-only torch build fails).
-``__call__`` goes straight to ``forward`` when the module has no hooks, so a layer costs
-one extra Python call over its forward.
+The same structure, names and messages. Backward hooks (full, pre and legacy, per module
+or global) are wired here as in torch; the machinery is ``BackwardHook`` in
+``utils/hooks.py``. Deliberate simplifications: there are no global *forward* hooks, and
+``to()``/``cuda()`` follow the Tensor's CPU-only rules (``cuda()`` fails the way a
+CPU-only torch build fails). ``__call__`` goes straight to ``forward`` when no hook
+applies to the module, so a layer costs one extra Python call over its forward.
 """
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -33,9 +35,18 @@ import numpy as np
 from ... import _dtype
 from ..._tensor import Tensor, device as _device_cls, _check_device, _wrap
 from ...autograd.grad_mode import no_grad
+from ...utils.hooks import BackwardHook, RemovableHandle, register_non_full_backward_hooks
 from ..parameter import Parameter, Buffer
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["register_module_full_backward_pre_hook", "register_module_backward_hook",
+           "register_module_full_backward_hook", "Module"]
+
+# Backward hooks for every module (torch keeps them for debugging and profiling). The
+# fast path of Module.__call__ looks at _global_hooks alone: it holds every global hook.
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
+_global_is_full_backward_hook = None
+_global_hooks = {}
 
 
 def _typename(obj):
@@ -67,25 +78,42 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
-class RemovableHandle:
-    """Returned by ``register_*_hook``: ``handle.remove()`` unregisters the hook."""
+def register_module_backward_hook(hook):
+    """The legacy ``Module.register_backward_hook``, for all modules (deprecated in torch)."""
+    global _global_is_full_backward_hook
+    _global_is_full_backward_hook = _hook_kind(_global_is_full_backward_hook, False, "as a global Module hook")
+    return _add_hook(hook, _global_backward_hooks, _global_hooks)
 
-    next_id = 0
 
-    def __init__(self, *hooks_dicts):
-        self.hooks_dicts = hooks_dicts
-        self.id = RemovableHandle.next_id
-        RemovableHandle.next_id += 1
+def register_module_full_backward_pre_hook(hook):
+    """``Module.register_full_backward_pre_hook`` for all modules; runs before their own."""
+    return _add_hook(hook, _global_backward_pre_hooks, _global_hooks)
 
-    def remove(self):
-        for d in self.hooks_dicts:
-            d.pop(self.id, None)
 
-    def __enter__(self):
-        return self
+def register_module_full_backward_hook(hook):
+    """``Module.register_full_backward_hook`` for all modules; runs before their own."""
+    global _global_is_full_backward_hook
+    _global_is_full_backward_hook = _hook_kind(_global_is_full_backward_hook, True, "as a global Module hook")
+    return _add_hook(hook, _global_backward_hooks, _global_hooks)
 
-    def __exit__(self, *exc):
-        self.remove()
+
+def _hook_kind(current, full, scope):
+    """The full-or-legacy flag once a hook of kind ``full`` is added: torch refuses a mix."""
+    if current is (not full):
+        raise RuntimeError(f"Cannot use both regular backward hooks and full backward hooks {scope}. "
+                           "Please use only one of them.")
+    return full
+
+
+def _add_hook(hook, *dicts, prepend=False):
+    """Register ``hook`` in ``dicts[0]`` (first when ``prepend``); the other dicts only track
+    it, and the handle removes it from all."""
+    handle = RemovableHandle(*dicts)
+    for d in dicts:
+        d[handle.id] = hook
+    if prepend:
+        dicts[0].move_to_end(handle.id, last=False)
+    return handle
 
 
 class Module:
@@ -118,6 +146,9 @@ class Module:
         setattr_(self, "_parameters", {})
         setattr_(self, "_buffers", {})
         setattr_(self, "_non_persistent_buffers_set", set())
+        setattr_(self, "_backward_pre_hooks", OrderedDict())
+        setattr_(self, "_backward_hooks", OrderedDict())
+        setattr_(self, "_is_full_backward_hook", None)
         setattr_(self, "_forward_hooks", OrderedDict())
         setattr_(self, "_forward_hooks_with_kwargs", OrderedDict())
         setattr_(self, "_forward_hooks_always_called", OrderedDict())
@@ -135,11 +166,16 @@ class Module:
     # ---- calling ------------------------------------------------------------------------
     def _call_impl(self, *args, **kwargs):
         """``module(x)``: ``forward(x)``, with the registered hooks around it if there are any."""
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks or self._backward_pre_hooks or _global_hooks):
             return self.forward(*args, **kwargs)  # the common case: no hooks at all
         return self._call_with_hooks(args, kwargs)
 
     def _call_with_hooks(self, args, kwargs):
+        """torch's order: take the backward hooks that apply now (removing one later does not
+        affect this call), forward pre-hooks, inputs through the identity node, ``forward``,
+        forward hooks, outputs through the identity node, legacy hooks on the output's node."""
+        full_backward_hooks, non_full_backward_hooks = self._get_backward_hooks()
+        backward_pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
         for hook_id, hook in tuple(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -152,6 +188,10 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        bw_hook = None
+        if full_backward_hooks or backward_pre_hooks:  # the inputs cross an identity node (utils/hooks.py)
+            bw_hook = BackwardHook(self, full_backward_hooks, backward_pre_hooks)
+            args = bw_hook.setup_input_hook(args)
         try:
             result = self.forward(*args, **kwargs)
         except Exception:
@@ -166,6 +206,13 @@ class Module:
             out = self._run_forward_hook(hook_id, hook, args, kwargs, result)
             if out is not None:
                 result = out
+        if bw_hook:  # ... and so do the outputs
+            if not isinstance(result, (Tensor, tuple)):
+                warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                              f"Tensors but received {type(result)}", stacklevel=2)
+            result = bw_hook.setup_output_hook(result)
+        if non_full_backward_hooks:
+            register_non_full_backward_hooks(self, non_full_backward_hooks, args, result)
         return result
 
     def _run_forward_hook(self, hook_id, hook, args, kwargs, result):
@@ -199,11 +246,34 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_full_backward_hook(self, hook, prepend=False):
-        raise NotImplementedError("minitorch_compat does not implement module backward hooks; "
-                                  "use Tensor.register_hook on the module's output instead")
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` runs when the gradients of the module's outputs are
+        known; it may return a replacement ``grad_output`` (a tuple, one entry per output)."""
+        return _add_hook(hook, self._backward_pre_hooks, prepend=prepend)
 
-    register_backward_hook = register_full_backward_hook
+    def register_backward_hook(self, hook):
+        """Deprecated form of ``register_full_backward_hook``: the hook sees the gradients of
+        the last autograd node of ``forward`` only (see ``utils/hooks.py``)."""
+        self._is_full_backward_hook = _hook_kind(self._is_full_backward_hook, False, "on a single Module")
+        return _add_hook(hook, self._backward_hooks)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` runs when the gradients of the module's
+        positional inputs are known (``None`` for non-tensors); it may return a replacement
+        ``grad_input``. If no input requires grad it runs from the outputs' gradients, with
+        ``grad_input`` all ``None``. The module's forward receives views of its inputs, and
+        its caller views of its outputs: modifying either in place is an error."""
+        self._is_full_backward_hook = _hook_kind(self._is_full_backward_hook, True, "on a single Module")
+        return _add_hook(hook, self._backward_hooks, prepend=prepend)
+
+    def _get_backward_hooks(self):
+        """(full hooks, legacy hooks) for one call: the global ones first, then this module's."""
+        full_backward_hooks, non_full_backward_hooks = [], []
+        for is_full, hooks in ((_global_is_full_backward_hook, _global_backward_hooks),
+                               (self._is_full_backward_hook, self._backward_hooks)):
+            if is_full is not None:
+                (full_backward_hooks if is_full else non_full_backward_hooks).extend(hooks.values())
+        return full_backward_hooks, non_full_backward_hooks
 
     # ---- registration ---------------------------------------------------------------------
     def register_buffer(self, name, tensor, persistent=True):
@@ -341,6 +411,9 @@ class Module:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name in ("_backward_pre_hooks", "_backward_hooks"):  # modules pickled before these existed
+            self.__dict__.setdefault(name, OrderedDict())
+        self.__dict__.setdefault("_is_full_backward_hook", None)
 
     # ---- looking things up by dotted path -------------------------------------------------
     def get_submodule(self, target):
