@@ -103,11 +103,12 @@ def node_class(cls, inputs):
     return sub
 
 
-def _run_backward(node, grads):
+def _run_backward(node, grads, create_graph=False):
     """A 16-bit node's backward: in float32 for ops that compute, each gradient rounded to
-    its input's dtype (``node._low``)."""
-    if node._low is None:  # mixed dtypes: the op ran as usual
-        return super(type(node), node)._run_backward(grads)
+    its input's dtype (``node._low``). (Under ``create_graph`` the formula runs on the
+    tensors, each op of it rounding as that op does.)"""
+    if node._low is None or create_graph:  # mixed dtypes: the op ran as usual
+        return super(type(node), node)._run_backward(grads, create_graph)
     if computes(type(node)):
         grads = [None if g is None else _to_float32(g) for g in grads]
     res = type(node).backward(node, *grads)

@@ -12,6 +12,8 @@ Autograd state (the "autograd meta"):
 * ``grad_fn``: the node that produced this tensor (``None`` for a leaf), and
   ``_output_nr``, which of that node's outputs it is.
 * ``_grad``: the accumulated gradient of a leaf (or of a non-leaf after ``retain_grad``).
+* ``_version``: how many in-place ops changed the data (see the property), and ``_base``,
+  the tensor a view looks at.
 
 Every math method here is a one-line call into ``_ops/``, where each operation's
 forward and backward are written together. Defaults for the autograd fields live on the
@@ -142,8 +144,12 @@ class Tensor:
     grad_fn = None
     _output_nr = 0
     _hooks = None
+    _next = ()             # a leaf with hooks is a node of the backward walk, with no edges (engine.py)
     _retains_grad = False
-    _version = 0
+    _version_count = 0     # in-place modifications of this data (read through ``_version``)
+    _version_base = None   # the tensor whose count this one shares: a view's base, or what it detached from
+    _base = None           # a view's base tensor (torch's ``_base``)
+    _inplace_epoch = 0     # class-wide: bumped by every in-place change, so autograd re-checks saved tensors
     __array_priority__ = 1000  # so ndarray + Tensor defers to Tensor.__radd__
 
     def __new__(cls, *args, **kwargs):
@@ -299,34 +305,39 @@ class Tensor:
         def keep(grad):
             t = ref()
             if t is not None:
-                t._grad = _wrap(grad._data.copy()) if t._grad is None else t._grad + grad
-        self._add_node_hook(keep)
+                t._grad = grad.clone() if t._grad is None else t._grad + grad
+        _hooks.retain_grad_hook(self, keep)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a replacement."""
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is None:
-            self._hooks = (self._hooks or []) + [hook]
-            remove = lambda: setattr(self, "_hooks", [h for h in self._hooks if h is not hook])  # noqa: E731
-        else:
-            hooks = self._add_node_hook(hook)
-            remove = lambda: hooks.remove(hook)  # noqa: E731
-        return _RemovableHandle(remove)
+        return _hooks.register_tensor_hook(self, hook)
 
-    def _add_node_hook(self, hook):
-        node = self.grad_fn
-        if node._hooks is None:
-            node._hooks = {}
-        hooks = node._hooks.setdefault(self._output_nr, [])
-        hooks.append(hook)
-        return hooks
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after a gradient was accumulated into this leaf's ``.grad``."""
+        return _hooks.register_post_accumulate_grad_hook(self, hook)
+
+    @property
+    def _version(self):
+        """How many in-place operations changed this tensor's data. Views and ``detach()``
+        share the count of the tensor they look at (torch's version counter); autograd
+        refuses a saved tensor whose count moved (``autograd/saved_variable.py``)."""
+        return (self if self._version_base is None else self._version_base)._version_count
+
+    @_version.setter
+    def _version(self, value):  # (and the class-wide epoch moves, see _inplace_epoch above)
+        (self if self._version_base is None else self._version_base)._version_count, Tensor._inplace_epoch = value, Tensor._inplace_epoch + 1
+
+    def _is_view(self):
+        return self._base is not None
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
-        return _wrap(self._data)
+        """The same data without history; it shares this tensor's version counter."""
+        t = _wrap(self._data)
+        t._version_base = self if self._version_base is None else self._version_base
+        return t
 
     def detach_(self):
         self.grad_fn, self._requires_grad = None, False
@@ -349,8 +360,18 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        if self._requires_grad and _numpy_dispatch.recording():
+            _numpy_dispatch.refuse("a NumPy array of a tensor that requires grad")
         data = self.numpy(force=True)
         return data if dtype is None else data.astype(dtype, copy=False)
+
+    # NumPy functions given a Tensor (``np.exp(t)``): as torch, or, inside a backward that
+    # records a graph, our differentiable ops (see autograd/numpy_dispatch.py).
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _numpy_dispatch.on_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _numpy_dispatch.on_function(func, args, kwargs)
 
     def __float__(self):
         if self._data.size != 1:
@@ -800,14 +821,6 @@ class Tensor:
     def cross(self, other, dim=None): return _linalg.torch_cross(self, other, dim)
 
 
-class _RemovableHandle:
-    def __init__(self, remove):
-        self._remove = remove
-
-    def remove(self):
-        self._remove()
-
-
 def _rebuild(data, requires_grad, cls):
     _dtype.note_dtype(_dtype.of_array(data))  # (a 16-bit tensor from another process)
     t = object.__new__(cls)
@@ -842,7 +855,8 @@ from ._ops import sorting as _sorting, scatter as _scatter, special as _special 
 from ._ops import summary as _summary, cumulative as _cumulative, transformations as _transformations  # noqa: E402
 from ._ops import linalg_solve as _linalg_solve  # noqa: E402
 from ._ops import matrix_functions as _matrix_functions  # noqa: E402
-from .autograd import backward as _backward  # noqa: E402
+from .autograd import backward as _backward, numpy_dispatch as _numpy_dispatch, graph_hooks as _hooks  # noqa: E402
 from ._numpy_compat import add_numpy_aliases  # noqa: E402
 
 add_numpy_aliases(Tensor)  # x.sum(axis=1, keepdims=True), as torch allows
+_numpy_dispatch.add_array_methods(Tensor)  # g.astype(...) inside a backward formula run on Tensors

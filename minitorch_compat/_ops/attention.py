@@ -42,7 +42,7 @@ class MulScalar(ArrayFunction):
 
     @staticmethod
     def backward(ctx, g):
-        return g * g.dtype.type(ctx.scalar)
+        return g * ctx.scalar  # (a Python number takes g's dtype, as NumPy's weak scalars do)
 
 
 def _safe_softmax(x, dim):

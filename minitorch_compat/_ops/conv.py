@@ -44,6 +44,7 @@ from .. import _dtype
 from ..autograd.function import ArrayFunction
 from .padding import pad as pad_input
 from .pointwise import _operand
+from .shape import cat
 
 
 def _pair(v, n=2):
@@ -154,6 +155,44 @@ class Conv2d(ArrayFunction):
             gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
         return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
 
+    @staticmethod
+    def _graph_backward(ctx, g):
+        """Under ``create_graph``: the same two gradients said with differentiable ops, as
+        torch's double backward says them: the input's is a transposed convolution of ``g``
+        with the weight; the weight's, per group, a convolution of the input (channels as the
+        batch) with ``g`` (channels as the batch), cut to the kernel's size."""
+        xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
+        extra = tuple(s - ((o - 1) * st - 2 * p + d * (k - 1) + 1)  # rows the convolution never reached
+                      for s, o, st, p, d, k in zip(xshape[2:], out, stride, padding, dilation, wshape[2:]))
+        return _graph_grads(
+            ctx, g, lambda x, w, g: conv_transpose2d(g, w, stride=stride, padding=padding, output_padding=extra,
+                                                     groups=groups, dilation=dilation),
+            lambda x, w, g: _weight_grad_by_conv(x, g, wshape[2:], stride, padding, dilation, groups))
+
+
+def _graph_grads(ctx, g, input_grad, weight_grad):
+    """What both convolutions' ``_graph_backward`` share: a 1-d one as a 2-d one of height
+    1, each gradient only where an input needs it, the bias's summed over the rest."""
+    x, w = ctx._inputs[0], ctx._inputs[1]
+    if ctx.flat:
+        x, w, g = x.unsqueeze(2), w.unsqueeze(2), g.unsqueeze(2)
+    gx = input_grad(x, w, g) if ctx.needs_input_grad[0] else None
+    gw = weight_grad(x, w, g) if ctx.needs_input_grad[1] else None
+    if ctx.flat:
+        gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
+    gb = g.sum((0, 2, 3)) if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2] else None
+    return gx, gw, gb
+
+
+def _weight_grad_by_conv(a, g, kernel, stride, padding, dilation, groups):
+    """The weight gradient of ``conv2d(a, w)`` given the output gradient ``g``, as a
+    convolution (differentiable, for higher-order gradients)."""
+    parts = []
+    for ai, gi in zip(a.chunk(groups, 1), g.chunk(groups, 1)):
+        full = conv2d(ai.transpose(0, 1), gi.transpose(0, 1), stride=dilation, padding=padding, dilation=stride)
+        parts.append(full.transpose(0, 1)[:, :, :kernel[0], :kernel[1]])
+    return cat(parts, 0)
+
 
 class ConvTranspose2d(ArrayFunction):
     """``Conv2d`` run backwards: its forward is Conv2d's input gradient and vice versa.
@@ -195,6 +234,16 @@ class ConvTranspose2d(ArrayFunction):
         if ctx.flat:
             gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
         return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+
+    @staticmethod
+    def _graph_backward(ctx, g):
+        """Under ``create_graph``: the input's gradient is a convolution of ``g`` with the
+        weight, the weight's that of a convolution whose input is ``g`` and whose output
+        gradient is the input (the transposed convolution is that convolution's backward)."""
+        xshape, wshape, stride, padding, dilation, groups = ctx.geom
+        return _graph_grads(
+            ctx, g, lambda x, w, g: conv2d(g, w, stride=stride, padding=padding, dilation=dilation, groups=groups),
+            lambda x, w, g: _weight_grad_by_conv(g, x, wshape[2:], stride, padding, dilation, groups))
 
 
 # ---------------------------------------------------------------------------- checks and entry points

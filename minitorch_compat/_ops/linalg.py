@@ -24,6 +24,12 @@ class MatMul(ArrayFunction):
     """``a @ b`` as one node. For operands of 3+ dims torch records reshapes around an
     ``mm`` or ``bmm``; ``grad_fn`` and ``next_functions`` show those (``matmul_graph.py``)."""
     layouts = None
+    _saved_for = _pack_order = (1, 0)
+    _saved_names_all = ("self", "mat2", "tensor", "vec")
+
+    @property
+    def _saved_names(self):  # torch's names for the node it records
+        return {"DotBackward0": ("self", "tensor"), "MvBackward0": ("self", "vec")}.get(self._backward_name, ("self", "mat2"))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -147,6 +153,7 @@ ger = outer
 class Linear(ArrayFunction):
     """``x @ W^T + b`` as one node. torch records ``addmm(b, x, W.t())`` for a matrix ``x``
     (``mm`` without a bias, views around it for other ranks); ``next_functions`` shows that."""
+    _saved_for = (1, 0)
 
     @staticmethod
     def forward(ctx, x, w, b=None):
@@ -222,7 +229,8 @@ def linear(input, weight, bias=None):
     """``torch.nn.functional.linear``: y = x W^T + b."""
     x, w = _operand(input), _operand(weight)
     _checks.linear(x, w)
-    return Linear.apply(x, w) if bias is None else Linear.apply(x, w, bias)
+    # (a bias of several rows is added by its own node: the engine sums its gradient back)
+    return Linear.apply(x, w) if bias is None else Linear.apply(x, w, bias) if bias._data.ndim < 2 else Linear.apply(x, w) + bias
 
 
 # ---- tensordot and kron: compositions, as in torch ---------------------------------------

@@ -27,7 +27,7 @@ def _reduce(loss, reduction):
 def _upstream(g, reduction, n):
     """The gradient reaching each element of the unreduced loss."""
     if reduction == "mean":
-        return g / g.dtype.type(n) if n else g * np.nan
+        return g / n if n else g * np.nan  # (NumPy divides in g's dtype: n is a weak Python int)
     return g
 
 
@@ -43,6 +43,9 @@ class PairLoss(ArrayFunction):
             "none": "AbsBackward0", "sum": "SumBackward0", "mean": "MeanBackward0"}[reduction]
         ctx.save_for_backward(d)
         return _reduce(stored(ctx, d * d) if kind == "mse" else np.abs(d), reduction)
+
+    def _graph_saved(ctx, values):  # create_graph: d recomputed from the inputs, in the graph
+        return {0: ctx._inputs[0] - ctx._inputs[1]}
 
     @staticmethod
     def backward(ctx, g):
@@ -78,12 +81,14 @@ class RobustPairLoss(ArrayFunction):
         ctx.save_for_backward(d)
         return _reduce(loss.astype(d.dtype, copy=False), reduction)
 
+    _graph_saved = PairLoss._graph_saved
+
     @staticmethod
     def backward(ctx, g):
         d, = ctx.saved_tensors
-        f, beta = d.dtype.type, ctx.beta
-        slope = f(beta) if ctx.kind == "huber" else f(1)
-        inner = d if ctx.kind == "huber" else d / f(beta)
+        beta = ctx.beta
+        slope = beta if ctx.kind == "huber" else 1
+        inner = d if ctx.kind == "huber" else d / beta
         gd = np.where(d <= -beta, -slope, np.where(d >= beta, slope, inner)) * _upstream(g, ctx.reduction, ctx.n)
         gd = gd.astype(d.dtype, copy=False)
         return gd, -gd
@@ -96,6 +101,8 @@ class BinaryCrossEntropy(ArrayFunction):
     """
     _backward_name = "BinaryCrossEntropyBackward0"
 
+    _saved_names = ("self", "target", "weight")
+
     @staticmethod
     def forward(ctx, x, t, weight, reduction):
         log_x = np.maximum(np.log(x), -100)
@@ -107,6 +114,9 @@ class BinaryCrossEntropy(ArrayFunction):
         ctx.reduction, ctx.n = reduction, x.size
         return _reduce(loss.astype(x.dtype, copy=False), reduction)
 
+    def _graph_saved(ctx, values):
+        return {2: values[2]}  # the weight: a constant
+
     @staticmethod
     def backward(ctx, g):
         x, t, w = ctx.saved_tensors
@@ -115,7 +125,7 @@ class BinaryCrossEntropy(ArrayFunction):
             s = s * w
         gx = gt = None
         if ctx.needs_input_grad[0]:
-            gx = (s * (x - t) / np.maximum((1 - x) * x, x.dtype.type(1e-12))).astype(x.dtype, copy=False)
+            gx = (s * (x - t) / np.maximum((1 - x) * x, 1e-12)).astype(x.dtype, copy=False)
         if ctx.needs_input_grad[1]:
             gt = (s * (np.log1p(-x) - np.log(x))).astype(t.dtype, copy=False)
         return gx, gt
@@ -132,8 +142,7 @@ class BCEWithLogits(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, t, weight, pos_weight, reduction):
-        max_val = np.maximum(-x, 0)
-        softplus_neg = max_val + np.log(np.exp(-max_val) + np.exp(-x - max_val))  # log(1 + exp(-x))
+        softplus_neg = _softplus_neg(x)
         if pos_weight is None:
             loss = (1 - t) * x + softplus_neg
         else:
@@ -143,6 +152,9 @@ class BCEWithLogits(ArrayFunction):
         ctx.save_for_backward(x, t, weight, pos_weight, softplus_neg)
         ctx.reduction, ctx.n = reduction, loss.size
         return _reduce(loss.astype(np.result_type(x, t), copy=False), reduction)
+
+    def _graph_saved(ctx, values):  # the weights are constants; softplus(-x) is recomputed
+        return {2: values[2], 3: values[3], 4: _softplus_neg(ctx._inputs[0])}
 
     @staticmethod
     def backward(ctx, g):
@@ -159,6 +171,12 @@ class BCEWithLogits(ArrayFunction):
             d = -x if pw is None else (pw - 1) * softplus_neg - x
             gt = (s * d).astype(t.dtype, copy=False)
         return gx, gt
+
+
+def _softplus_neg(x):
+    """``log(1 + exp(-x))`` without overflow: ``m + log(exp(-m) + exp(-x - m))``, ``m = max(-x, 0)``."""
+    max_val = np.maximum(-x, 0)
+    return max_val + np.log(np.exp(-max_val) + np.exp(-x - max_val))
 
 
 class KLDiv(ArrayFunction):
@@ -190,7 +208,7 @@ class KLDiv(ArrayFunction):
     def backward(ctx, g):
         x, t = ctx.saved_tensors
         if ctx.reduction == "batchmean":
-            s = g / g.dtype.type(x.shape[0]) if x.ndim else g
+            s = g / x.shape[0] if x.ndim else g
         else:
             s = _upstream(g, ctx.reduction, ctx.n)
         gx = gt = None
@@ -200,6 +218,6 @@ class KLDiv(ArrayFunction):
             if ctx.log_target:
                 d = np.exp(t) * (t - x) + np.exp(t)
             else:
-                d = np.where(t != 0, np.log(t), t.dtype.type(0)) + t / t - x
+                d = np.where(t != 0, np.log(t), 0) + t / t - x
             gt = (d * s).astype(t.dtype, copy=False)
         return gx, gt

@@ -13,7 +13,7 @@ from .. import _checks
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_chain, shown_node, shown_edges
 from .._opmath import stored
-from .activation import log_softmax_array, log_softmax_lastdim_16bit
+from .activation import log_softmax_array, log_softmax_lastdim_16bit, log_softmax
 from .pointwise import _operand, promote
 
 
@@ -46,11 +46,14 @@ class CrossEntropy(ArrayFunction):
         grad[np.arange(len(target)), target] -= 1          # minus one-hot(target)
         if ctx.reduction == "none":
             return grad * g[:, None]
-        return grad * (g / g.dtype.type(len(target)) if ctx.reduction == "mean" else g)
+        return grad * (g / len(target) if ctx.reduction == "mean" else g)
 
     @property
     def next_functions(self):
         return shown_chain(["LogSoftmaxBackward0"], self._next[0])
+
+    def _graph_saved(ctx, values):  # create_graph: log_softmax(x), in the graph
+        return {0: log_softmax(ctx._inputs[0], 1)}
 
 
 def _log_softmax_rows(ctx, rows, ndim):
@@ -157,6 +160,10 @@ class NllLoss(ArrayFunction):
         ctx.save_for_backward(logp, ts, wt, valid, weight)
         return out
 
+    def _graph_saved(ctx, values):  # create_graph: the log-probabilities in the graph; weights are constants
+        rows = _rows(ctx._inputs[0])
+        return {0: log_softmax(rows, 1) if ctx.from_logits else rows, 2: values[2], 4: values[4]}
+
     @staticmethod
     def backward(ctx, g):
         logp, ts, wt, valid, weight = ctx.saved_tensors
@@ -166,9 +173,9 @@ class NllLoss(ArrayFunction):
         if ctx.reduction == "none":
             s = g.reshape(-1).astype(dt, copy=False)
         else:
-            s = np.full(n, g / dt.type(ctx.denom) if ctx.reduction == "mean" else g, dtype=dt)
+            s = np.broadcast_to(g / ctx.denom if ctx.reduction == "mean" else g, (n,))
         if valid is not None:
-            s = np.where(valid, s, dt.type(0))  # ignored rows get no gradient (even if the mean is nan)
+            s = np.where(valid, s, 0)  # ignored rows get no gradient (even if the mean is nan)
         hit = s * (1 - eps) if eps else s      # coefficient of the target column
         if wt is not None:
             hit = hit * wt
@@ -204,12 +211,10 @@ class SoftTargetCrossEntropy(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, q, weight, reduction, eps):
-        rows, qr = _rows(x), _rows(q)
+        rows = _rows(x)
         n, c = rows.shape
         logp = _log_softmax_rows(ctx, rows, x.ndim)
-        if eps > 0:
-            qr = qr * (1 - eps) + eps / c
-        wq = qr if weight is None else qr * weight
+        wq = _weighted_targets(q, weight, eps)
         loss = -(logp * wq).sum(axis=1)
         ctx.shape, ctx.reduction, ctx.eps, ctx.n = x.shape, reduction, eps, n
         ctx._backward_name = "DivBackward1" if reduction == "mean" else "NegBackward0"
@@ -221,8 +226,8 @@ class SoftTargetCrossEntropy(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         logp, wq, weight = ctx.saved_tensors
-        s = g / g.dtype.type(ctx.n) if ctx.reduction == "mean" else g
-        s = s.reshape(-1) if ctx.reduction == "none" else np.full(logp.shape[0], s, dtype=logp.dtype)
+        s = g / ctx.n if ctx.reduction == "mean" else g
+        s = s.reshape(-1) if ctx.reduction == "none" else np.broadcast_to(s, (logp.shape[0],))
         gx = gq = None
         if ctx.needs_input_grad[0]:
             gx = np.exp(logp) * wq.sum(axis=1, keepdims=True) - wq
@@ -233,12 +238,24 @@ class SoftTargetCrossEntropy(ArrayFunction):
             gq = _unrows(-(1 - ctx.eps) * s[:, None] * wlogp, ctx.shape)
         return gx, gq
 
+    def _graph_saved(ctx, values):  # create_graph: both recomputed in the graph; the weight is a constant
+        x, q = ctx._inputs[0], ctx._inputs[1]
+        return {0: log_softmax(_rows(x), 1), 1: _weighted_targets(q, values[2], ctx.eps), 2: values[2]}
+
     @property
     def next_functions(self):
         # torch: -(log_softmax(x) * q).sum(...), then / N for the mean
         mul = shown_node("MulBackward0", shown_node("LogSoftmaxBackward0", self._next[0]), self._next[1])
         total = shown_node("SumBackward1" if self.reduction == "none" else "SumBackward0", mul)
         return (shown_node("NegBackward0", total),) if self.reduction == "mean" else shown_edges((total,))
+
+
+def _weighted_targets(q, weight, eps):
+    """The target probabilities as rows, smoothed by ``eps``, times the class weights."""
+    qr = _rows(q)
+    if eps > 0:
+        qr = qr * (1 - eps) + eps / qr.shape[1]
+    return qr if weight is None else qr * weight
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0,

@@ -26,6 +26,16 @@ def _check_mixed(x, *params):
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
+def _normalize(x, axes, eps):
+    """``(xhat, invstd, mean, var)`` of ``x`` over ``axes``: ``xhat = (x - mean) * invstd``
+    with ``invstd = 1 / sqrt(var + eps)`` (biased variance). Also run on graph tensors, to
+    put ``xhat`` and ``invstd`` in a higher-order gradient's graph."""
+    mean = x.mean(axis=axes, keepdims=True)
+    var = np.var(x, axis=axes, keepdims=True)
+    invstd = 1 / np.sqrt(var + eps)
+    return (x - mean) * invstd, invstd, mean, var
+
+
 def _normalize_backward(g_xhat, xhat, invstd, axes, m):
     s1 = g_xhat.sum(axis=axes, keepdims=True)
     s2 = (g_xhat * xhat).sum(axis=axes, keepdims=True)
@@ -40,8 +50,7 @@ class BatchNorm(ArrayFunction):
         axes = (0,) + tuple(range(2, x.ndim))
         shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
         if training:
-            mean = x.mean(axis=axes, keepdims=True)
-            var = x.var(axis=axes, keepdims=True)
+            mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
             m = x.size // x.shape[1]
             if running_mean is not None:
                 running_mean *= 1 - momentum
@@ -50,7 +59,7 @@ class BatchNorm(ArrayFunction):
                 running_var *= 1 - momentum
                 running_var += momentum * var.reshape(-1) * (m / max(m - 1, 1))
         else:
-            mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+            mean, var = running_mean.reshape(shape).copy(), running_var.reshape(shape)  # (kept: see _graph_saved)
         # torch keeps the statistics it saves for backward in the input's dtype (_opmath.stored)
         mean, invstd = stored(ctx, mean), stored(ctx, 1 / np.sqrt(var + eps))
         xhat = (x - mean) * invstd
@@ -58,17 +67,24 @@ class BatchNorm(ArrayFunction):
         y = xhat * w if w is not None else xhat
         if bias is not None:
             y = y + bias.reshape(shape)
-        ctx.save_for_backward(xhat, invstd, w)
-        ctx.training, ctx.axes = training, axes
+        ctx.save_for_backward(xhat, invstd, w, None if training else mean)  # (the running mean: for create_graph)
+        ctx.training, ctx.axes, ctx.eps, ctx.m = training, axes, eps, x.size // max(x.shape[1], 1)
         return y.astype(x.dtype, copy=False)
+
+    def _graph_saved(ctx, values):
+        """create_graph: ``xhat`` (and in training ``invstd``) recomputed from the input, in
+        the graph; the weight, reshaped as it was saved."""
+        x, w = ctx._inputs[0], ctx._inputs[1]
+        xhat, invstd = _normalize(x, ctx.axes, ctx.eps)[:2] if ctx.training else ((x - values[3]) * values[1], values[1])
+        return {0: xhat, 1: invstd, 2: None if w is None else w.reshape(values[2].shape), 3: values[3]}
 
     @staticmethod
     def backward(ctx, g):
-        xhat, invstd, w = ctx.saved_tensors
+        xhat, invstd, w, _ = ctx.saved_tensors
         axes = ctx.axes
         g_xhat = g * w if w is not None else g
         if ctx.training:
-            gx = _normalize_backward(g_xhat, xhat, invstd, axes, g.size // g.shape[1])
+            gx = _normalize_backward(g_xhat, xhat, invstd, axes, ctx.m)
         else:
             gx = g_xhat * invstd
         gw = (g * xhat).sum(axis=axes) if ctx.needs_input_grad[1] else None
@@ -104,15 +120,17 @@ class LayerNorm(ArrayFunction):
     @staticmethod
     def forward(ctx, x, weight, bias, *, k, eps):
         axes = tuple(range(x.ndim - k, x.ndim))
-        mean = x.mean(axis=axes, keepdims=True)
-        invstd = 1 / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
-        xhat = (x - mean) * invstd
+        xhat, invstd = _normalize(x, axes, eps)[:2]
         y = xhat * weight if weight is not None else xhat
         if bias is not None:
             y = y + bias
         ctx.save_for_backward(xhat, invstd, weight)
-        ctx.axes = axes
+        ctx.axes, ctx.eps = axes, eps
         return y.astype(x.dtype, copy=False)
+
+    def _graph_saved(ctx, values):  # create_graph: xhat and invstd recomputed from the input, in the graph
+        xhat, invstd = _normalize(ctx._inputs[0], ctx.axes, ctx.eps)[:2]
+        return {0: xhat, 1: invstd}
 
     @staticmethod
     def backward(ctx, g):

@@ -103,8 +103,8 @@ class ToCopy(ArrayFunction):
         return _dtype.as_dtype(x, dtype, copy=True)
 
     @staticmethod
-    def backward(ctx, g):
-        return _dtype.as_dtype(g, ctx.in_dtype)
+    def backward(ctx, g):  # (under create_graph ``g`` is a Tensor: the cast back, recorded)
+        return g.to(ctx.in_dtype) if isinstance(g, Tensor) else _dtype.as_dtype(g, ctx.in_dtype)
 
 
 def cast(x, dtype):
@@ -154,6 +154,7 @@ class Rsub(ArrayFunction):
 
 class Mul(ArrayFunction):
     _backward_name = "MulBackward0"
+    _saved_names, _saved_for, _pack_order = ("self", "other"), (1, 0), (1, 0)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -168,6 +169,7 @@ class Mul(ArrayFunction):
 
 class Div(ArrayFunction):
     _backward_name = "DivBackward0"
+    _saved_names, _saved_for, _pack_order = ("self", "other"), (1, None), (1, 0)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -185,6 +187,7 @@ class Div(ArrayFunction):
 class Pow(ArrayFunction):
     """``x ** exponent``: a tensor exponent is an input (PowBackward1), a number is a scalar
     attribute (PowBackward0). ``number ** tensor`` is ``PowScalarBase`` below."""
+    _saved_names = ("self", "exponent", "result")
 
     @staticmethod
     def forward(ctx, x, exponent):
@@ -204,6 +207,7 @@ class Pow(ArrayFunction):
 class PowScalarBase(ArrayFunction):
     """``base ** exponent`` for a number ``base`` (torch's pow.Scalar: PowBackward2)."""
     _backward_name = "PowBackward2"
+    _saved_names = ("self", "exponent", "result")
 
     @staticmethod
     def forward(ctx, exponent, base):
@@ -328,8 +332,8 @@ def pow(input, exponent, *, out=None):
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(a, Tensor):
         return _out(PowScalarBase.apply(e, base=a), out)
-    if not isinstance(e, Tensor):
-        return _out(Pow.apply(a, exponent=e), out)
+    if not isinstance(e, Tensor):  # (an int exponent stays an int: grad_fn._saved_exponent shows it)
+        return _out(Pow.apply(a, exponent=exponent if type(exponent) is int and type(e) is float else e), out)
     return _out(Pow.apply(a, e), out)
 
 
@@ -345,6 +349,7 @@ def _result_np_dtype(a, b):
 class Addcmul(ArrayFunction):
     """``x + value * t1 * t2`` as one node (what optimizers use for running averages)."""
     _backward_name = "AddcmulBackward0"
+    _saved_names, _saved_for = ("tensor1", "tensor2"), (2, 1)
 
     @staticmethod
     def forward(ctx, x, t1, t2, value):
@@ -363,6 +368,7 @@ class Addcmul(ArrayFunction):
 class Addcdiv(ArrayFunction):
     """``x + value * t1 / t2`` as one node."""
     _backward_name = "AddcdivBackward0"
+    _saved_names = ("tensor1", "tensor2")
 
     @staticmethod
     def forward(ctx, x, t1, t2, value):
@@ -381,6 +387,7 @@ class Lerp(ArrayFunction):
     ``|weight| < 0.5``, else as ``end - (end - input) * (1 - weight)``, so both ends are exact.
     A number ``weight`` is an attribute of the node (LerpBackward0), a tensor one an input
     (LerpBackward1)."""
+    _saved_names = ("self", "end", "weight")
 
     @staticmethod
     def forward(ctx, x, end, weight):
@@ -449,6 +456,8 @@ def _binary(names, fn, grad, save_with_number=True):
     needs none of the values) and ``grad`` gets ``None`` for them."""
 
     class Binary(ArrayFunction):
+        _saved_names = ("self", "other", "result")
+
         @staticmethod
         def forward(ctx, *tensors, input=None, other=None):
             if len(tensors) == 2:
@@ -550,6 +559,7 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
 
     class Unary(ArrayFunction):
         _backward_name = name
+        _saved_names = {"input": ("self",), "output": ("result",), None: None}[save]
 
         @staticmethod
         def forward(ctx, x):
@@ -618,8 +628,8 @@ def _sinc_grad(g, x):
 # Each line: torch's node name, the forward, and the backward in terms of (grad, saved).
 exp = _unary("ExpBackward0", np.exp, lambda g, y: g * y, save="output")
 log = _unary("LogBackward0", np.log, lambda g, x: g / x)
-log2 = _unary("Log2Backward0", np.log2, lambda g, x: g / (x * np.log(2).astype(x.dtype)))
-log10 = _unary("Log10Backward0", np.log10, lambda g, x: g / (x * np.log(10).astype(x.dtype)))
+log2 = _unary("Log2Backward0", np.log2, lambda g, x: g / (x * math.log(2)))
+log10 = _unary("Log10Backward0", np.log10, lambda g, x: g / (x * math.log(10)))
 log1p = _unary("Log1PBackward0", np.log1p, lambda g, x: g / (x + 1))
 expm1 = _unary("Expm1Backward0", np.expm1, lambda g, y: g * (y + 1), save="output")
 sqrt = _unary("SqrtBackward0", np.sqrt, lambda g, y: g / (2 * y), save="output")
@@ -726,6 +736,7 @@ class Clamp(ArrayFunction):
     Number bounds are passed as keywords (attributes of the node), tensor bounds
     positionally (inputs), as in torch.
     """
+    _saved_names = ("self", "min", "max")
 
     @staticmethod
     def forward(ctx, x, lo=None, hi=None, name="ClampBackward1"):
@@ -749,25 +760,22 @@ class Clamp(ArrayFunction):
             if hi is not None:
                 keep = keep & (x < hi)
             return g * keep
-        one, half, zero = np.ones((), g.dtype), np.asarray(0.5, g.dtype), np.zeros((), g.dtype)
-        wlo = whi = None
+        def share(nothing, half):  # the gradient: none where ``nothing``, half where ``half``
+            return np.where(nothing, 0, np.where(half, g / 2, g))
+
+        glo = ghi = None
         if lo is not None and hi is not None:
             # torch's two-bound rule (checked against it case by case, NaNs included)
             lo_tie, hi_tie = (x == lo) & (x < hi), (x == hi) & (x > lo)
-            wx = np.where((x < lo) | (x > hi), zero, np.where(lo_tie | hi_tie, half, one))
-            wlo = np.where((x < lo) & (lo <= hi), one, np.where(lo_tie, half, zero))
-            whi = np.where((lo > hi) | (x > hi) & (lo <= hi), one, np.where(hi_tie, half, zero))
+            lo_wins, hi_wins = (x < lo) & (lo <= hi), (lo > hi) | (x > hi) & (lo <= hi)
+            gx = share((x < lo) | (x > hi), lo_tie | hi_tie)
+            glo = share(~(lo_wins | lo_tie), lo_tie)
+            ghi = share(~(hi_wins | hi_tie), hi_tie)
         elif lo is not None:  # maximum(x, lo): each side loses only where strictly smaller
-            tie = x == lo
-            wx = np.where(x < lo, zero, np.where(tie, half, one))
-            wlo = np.where(x > lo, zero, np.where(tie, half, one))
+            gx, glo = share(x < lo, x == lo), share(x > lo, x == lo)
         else:  # minimum(x, hi)
-            tie = x == hi
-            wx = np.where(x > hi, zero, np.where(tie, half, one))
-            whi = np.where(x < hi, zero, np.where(tie, half, one))
-        glo = g * wlo if ctx.needs_input_grad[1] else None
-        ghi = g * whi if ctx.needs_input_grad[2] else None
-        return g * wx, glo, ghi
+            gx, ghi = share(x > hi, x == hi), share(x < hi, x == hi)
+        return gx, glo if ctx.needs_input_grad[1] else None, ghi if ctx.needs_input_grad[2] else None
 
 
 def _clamp_operands(input, min, max):
@@ -811,6 +819,7 @@ def clamp_max(input, max, *, out=None):
 
 class _MaxMin(ArrayFunction):
     np_fn = None
+    _saved_names = ("self", "other")
 
     @classmethod
     def forward(cls, ctx, a, b):
@@ -858,6 +867,7 @@ def minimum(input, other, *, out=None):
 class Where(ArrayFunction):
     """``x`` where ``condition`` else ``y``; the condition is an attribute, not an input."""
     _backward_name = "WhereBackward0"
+    _saved_names = ("condition",)
 
     @staticmethod
     def forward(ctx, x, y, condition):

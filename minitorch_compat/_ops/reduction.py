@@ -13,6 +13,7 @@ from .._opmath import stored
 from ..autograd.function import ArrayFunction
 from . import pointwise
 from .pointwise import _operand
+from .shape import GatherBackward
 
 
 def _axes(dim, ndim):
@@ -89,6 +90,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 class Prod(ArrayFunction):
     _backward_name = "ProdBackward0"
+    _saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axis, keepdim):
@@ -123,6 +125,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 # ---- max / min ------------------------------------------------------------------------------
 class MaxMinAll(ArrayFunction):
     """Full max/min: the gradient is shared evenly among tied winners (as torch does)."""
+    _saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, is_max):
@@ -142,6 +145,7 @@ class MaxMinAll(ArrayFunction):
 
 class MaxMinDim(ArrayFunction):
     """max/min over one dim: (values, indices); the gradient goes to the chosen index."""
+    _saved_names = ("indices",)
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, is_max):
@@ -165,9 +169,8 @@ class MaxMinDim(ArrayFunction):
         if ctx.shape == ():
             return g
         idx, = ctx.saved_tensors
-        gx = np.zeros(ctx.shape, dtype=ctx.dtype)
-        np.put_along_axis(gx, idx, g if ctx.keepdim else np.expand_dims(g, ctx.dim), axis=ctx.dim)
-        return gx
+        return GatherBackward.call(g if ctx.keepdim else np.expand_dims(g, ctx.dim), shape=ctx.shape, dim=ctx.dim,
+                                   index=idx)
 
 
 def _max_min(input, dim, keepdim, is_max, other=None):
@@ -189,6 +192,7 @@ def min(input, dim=None, keepdim=False, *, out=None):
 
 
 class AmaxAmin(ArrayFunction):
+    _saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, is_max):
@@ -246,6 +250,7 @@ class Var(ArrayFunction):
     kernels: over all elements, the mean is taken in the input dtype and the squared
     deviations are summed in double; along dims, a double-precision (Welford) reduction."""
     _backward_name = "VarBackward0"
+    _saved_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -313,6 +318,7 @@ class Std(ArrayFunction):
     """sqrt(var); backward ``var_backward(g / (2 std))``, with 0 where std is 0 (torch's rule,
     so a constant input gets a zero gradient instead of NaN)."""
     _backward_name = "StdBackward0"
+    _saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -361,6 +367,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 class LogSumExp(ArrayFunction):
     _backward_name = "LogsumexpBackward0"
+    _saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -369,14 +376,15 @@ class LogSumExp(ArrayFunction):
         # torch's logsumexp is several ops, each stored in the input's dtype (_opmath.stored)
         total = stored(ctx, np.sum(stored(ctx, np.exp(stored(ctx, x - m))), axis=axes, keepdims=True))
         out = stored(ctx, np.log(total)) + m
+        out = out if keepdim else np.squeeze(out, axis=axes)
         ctx.save_for_backward(x, out)
         ctx.axes, ctx.keepdim = axes, keepdim
-        return out if keepdim else np.squeeze(out, axis=axes)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * np.exp(x - out)
+        return _expand_back(g, x.shape, ctx.axes, ctx.keepdim) * np.exp(x - _expand_back(out, x.shape, ctx.axes, ctx.keepdim))
 
 
 def logsumexp(input, dim, keepdim=False):
@@ -394,6 +402,7 @@ class VectorNorm(ArrayFunction):
     p < 1, wherever x is 0).
     """
     _backward_name = "LinalgVectorNormBackward0"
+    _saved_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):

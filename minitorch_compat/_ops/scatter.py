@@ -115,15 +115,37 @@ class Embedding(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         idx, = ctx.saved_tensors
-        gw = np.zeros(ctx.shape, dtype=g.dtype)
+        return EmbeddingBackward.call(g, shape=ctx.shape, idx=idx, padding_idx=ctx.padding_idx, scale=ctx.scale)
+
+
+class EmbeddingBackward(ArrayFunction):
+    """``Embedding``'s backward as an op (so it can record a graph): each gradient row added
+    into the weight row it came from; the padding row gets none. Its backward picks rows again."""
+    _backward_name = "EmbeddingDenseBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, idx, padding_idx, scale):
         flat = idx.reshape(-1)
-        rows = g.reshape(-1, ctx.shape[1])
-        if ctx.scale:  # each occurrence counts 1/(occurrences of its index in the batch)
-            rows = rows / np.bincount(flat, minlength=ctx.shape[0])[flat, None].astype(g.dtype)
+        ctx.idx, ctx.padding_idx, ctx.shape = idx, padding_idx, g.shape
+        ctx.freq = np.bincount(flat, minlength=shape[0])[flat, None].astype(g.dtype) if scale else None
+        gw = np.zeros(shape, dtype=g.dtype)
+        rows = g.reshape(-1, shape[1])
+        if scale:  # each occurrence counts 1/(occurrences of its index in the batch)
+            rows = rows / ctx.freq
         add_rows(gw, flat, rows)
-        if ctx.padding_idx >= 0:
-            gw[ctx.padding_idx] = 0
+        if padding_idx >= 0:
+            gw[padding_idx] = 0
         return gw
+
+    @staticmethod
+    def backward(ctx, gg):
+        rows = Embedding.call(gg, idx=ctx.idx, padding_idx=-1, scale_grad_by_freq=False)
+        rows = rows.reshape(-1, rows.shape[-1])
+        if ctx.freq is not None:
+            rows = rows / ctx.freq
+        if ctx.padding_idx >= 0:
+            rows = np.where((ctx.idx.reshape(-1) == ctx.padding_idx)[:, None], 0, rows)
+        return rows.reshape(ctx.shape)
 
 
 def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):

@@ -13,15 +13,15 @@ import numpy as np
 
 from .. import _checks, _dtype
 from .._tensor import Tensor, _wrap, _wrap_dim, _size_args
-from ..autograd.function import ArrayFunction
+from ..autograd.function import ArrayFunction, ViewFunction, MultiViewFunction
 from ..autograd.grad_mode import _state
 from ..autograd.graph import shown_chain
 from .pointwise import _operand, _out
-from .inplace import inplace, _VIEW_LEAF
+from .inplace import inplace, bump_version, _VIEW_LEAF
 
 
 # ---- one node for every "same numbers, different shape" op -------------------------
-class Reshape(ArrayFunction):
+class Reshape(ViewFunction):
     """view / reshape / flatten / unflatten / squeeze / unsqueeze: backward reshapes back.
 
     ``name=None`` is ``reshape``'s rule: a view when the strides allow one (ViewBackward0, or
@@ -126,7 +126,7 @@ def unsqueeze(input, dim):
 
 
 # ---- permutations -----------------------------------------------------------------------
-class Permute(ArrayFunction):
+class Permute(ViewFunction):
     _is_view = True
 
     @staticmethod
@@ -169,7 +169,7 @@ def t(input):
 
 
 # ---- expand / repeat / clone -------------------------------------------------------------
-class Expand(ArrayFunction):
+class Expand(ViewFunction):
     """A read-only broadcast view. Its backward is the identity: the engine sums the
     gradient back over the expanded dimensions, as it does for every broadcast."""
     _backward_name = "ExpandBackward0"
@@ -327,7 +327,7 @@ def stack(tensors, dim=0, *, out=None):
         raise _checks.stack_sizes(tensors) from None
 
 
-class Split(ArrayFunction):
+class Split(MultiViewFunction):
     """Several outputs (views); gradients of outputs that were not used count as zeros."""
     _is_view = _multi_view = True  # torch forbids in-place changes to these outputs
 
@@ -350,7 +350,7 @@ class Split(ArrayFunction):
         return np.concatenate(parts, axis=ctx.dim)
 
 
-class Unbind(ArrayFunction):
+class Unbind(MultiViewFunction):
     """All slices along ``dim`` at once (views), as one node."""
     _backward_name = "UnbindBackward0"
     _is_view = _multi_view = True
@@ -500,7 +500,7 @@ def add_rows(out, rows, values):
     out[sorted_rows[starts]] += np.add.reduceat(values[order], starts, axis=0)
 
 
-class Index(ArrayFunction):
+class Index(ViewFunction):
     """``x[key]``. A basic key (ints, slices, None, ...) gives a view; an advanced one
     (index arrays, masks) a copy, whose backward adds up repeated indices."""
 
@@ -522,18 +522,8 @@ class Index(ArrayFunction):
 
     @staticmethod
     def backward(ctx, g):
-        gx = np.zeros(ctx.shape, dtype=ctx.dtype)
-        if ctx.basic:
-            gx[ctx.key] = g
-            return gx
-        key, = ctx.saved_tensors
-        if type(key) is tuple and len(key) == 1 and key[0].dtype == np.bool_:
-            gx[key] = g  # a mask selects each element at most once: nothing to add up
-        elif type(key) is tuple and len(key) == 1 and key[0].ndim == 1 and key[0].dtype.kind in "iu":
-            add_rows(gx, key[0], g)  # x[idx]: the common case, done without np.add.at
-        else:
-            np.add.at(gx, key, g)  # repeated indices must add up
-        return gx
+        return IndexBackward.call(g, shape=ctx.shape, key=ctx.key if ctx.basic else ctx.saved_tensors[0],
+                                  basic=ctx.basic)
 
     # torch records one node per step of the key (``w[0, 1:3]`` is SliceBackward0 after
     # SelectBackward0); this one node shows that chain when printed (see autograd/graph.py).
@@ -550,6 +540,31 @@ class Index(ArrayFunction):
 
 
 _ARRAY = object()  # marks an index array's place in a key kept only for naming
+
+
+class IndexBackward(ArrayFunction):
+    """``Index``'s backward, an op of its own so that it can record a graph: zeros of the
+    indexed tensor's shape with ``g`` added where ``x[key]`` read (repeated indices add
+    up). Its own backward is indexing again."""
+    _backward_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, key, basic):
+        ctx.key, ctx.basic = key, basic
+        gx = np.zeros(shape, dtype=g.dtype)
+        if basic:
+            gx[key] = g
+        elif type(key) is tuple and len(key) == 1 and key[0].dtype == np.bool_:
+            gx[key] = g  # a mask selects each element at most once: nothing to add up
+        elif type(key) is tuple and len(key) == 1 and key[0].ndim == 1 and key[0].dtype.kind in "iu":
+            add_rows(gx, key[0], g)  # x[idx]: the common case, done without np.add.at
+        else:
+            np.add.at(gx, key, g)  # repeated indices must add up
+        return gx
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Index.call(gg, key=ctx.key, basic=ctx.basic)
 
 
 def _torch_index_steps(key, shape):
@@ -619,7 +634,7 @@ def setitem(input, key, value):
             raise _index_error(e, input._data.ndim) from None
         except ValueError as e:
             raise RuntimeError(str(e)) from None
-        input._version += 1
+        bump_version(input)
         return
     inplace(input, lambda x, v: IndexPut.apply(x, v, key=key, basic=basic), v)
 
@@ -663,11 +678,26 @@ class Gather(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         index, = ctx.saved_tensors
-        gx = np.zeros(ctx.shape, dtype=ctx.dtype)
+        return GatherBackward.call(g, shape=ctx.shape, dim=ctx.dim, index=index)
+
+
+class GatherBackward(ArrayFunction):
+    """``gather``'s backward as an op (torch's ``scatter_add`` into zeros): ``g`` added into
+    zeros of ``shape`` at ``index`` along ``dim``. Its own backward gathers again."""
+    _backward_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, index):
+        ctx.dim, ctx.index = dim, index
+        gx = np.zeros(shape, dtype=g.dtype)
         idx = list(np.indices(index.shape, sparse=True))
-        idx[ctx.dim] = index
+        idx[dim] = index
         np.add.at(gx, tuple(idx), g)
         return gx
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Gather.call(gg, dim=ctx.dim, index=ctx.index)
 
 
 def gather(input, dim, index, *, sparse_grad=False):

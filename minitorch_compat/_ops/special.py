@@ -29,6 +29,7 @@ import math
 
 import numpy as np
 
+from .._tensor import Tensor
 from .pointwise import _unary
 
 _SPLIT = 2.0
@@ -76,7 +77,10 @@ def _erf_and_erfc(x):
 
 
 def erf_float64(x):
-    """erf of any array, computed and returned in float64 (what exact GELU needs)."""
+    """erf of any array, computed and returned in float64 (what exact GELU needs); of a
+    Tensor (in a backward that records a graph), the differentiable ``erf`` in float64."""
+    if isinstance(x, Tensor):
+        return erf(x.double())
     x = np.asarray(x, dtype=np.float64)
     return _erf_and_erfc(x.reshape(-1))[0].reshape(x.shape)
 

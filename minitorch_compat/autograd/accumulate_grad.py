@@ -14,12 +14,11 @@ import numpy as np
 from .graph import Node
 
 
-def accumulate(leaf, grad, may_steal=False):
+def accumulate(leaf, grad, may_steal=False, hooks_done=False):
     """The first gradient becomes ``leaf.grad`` (a copy, unless ``may_steal`` and nothing
     else holds it: see below); later ones are added to it."""
-    if leaf._hooks:
-        grad = _run_hooks(leaf._hooks, grad)
-        may_steal = False  # a hook may return an array its author keeps
+    if (leaf._hooks and not hooks_done) or type(grad) is Tensor:
+        return _accumulate_special(leaf, grad)
     if leaf._grad is not None:
         leaf._grad._data = leaf._grad._data + grad
     elif may_steal and _unshared(grad, sys.getrefcount(grad)) and grad.dtype == leaf._data.dtype:
@@ -29,13 +28,21 @@ def accumulate(leaf, grad, may_steal=False):
         leaf._grad = _wrap(np.array(np.broadcast_to(grad, leaf._data.shape, subok=True), dtype=leaf._data.dtype, subok=True))
 
 
-def _run_hooks(hooks, grad):
-    """``Tensor.register_hook`` hooks, in order; each may return a replacement gradient."""
-    for hook in hooks:
-        res = hook(_wrap(grad))
-        if res is not None:
-            grad = res._data
-    return grad
+def _accumulate_special(leaf, grad):
+    """A leaf with hooks (``register_hook`` before, ``register_post_accumulate_grad_hook``
+    after), or a gradient that is a Tensor with a history (``create_graph``): then ``.grad``
+    records a graph too, as torch's does -- a copy of the first gradient, ``grad + new``
+    after it."""
+    if leaf._hooks:
+        grad = graph_hooks.leaf_hooks(leaf, grad)
+    if isinstance(grad, Tensor) and grad._requires_grad:
+        from .._ops.inplace import Copy
+        grad = grad.to(leaf.dtype)
+        leaf._grad = Copy.apply(_wrap(np.empty_like(leaf._data)), grad) if leaf._grad is None else leaf._grad + grad
+    else:
+        accumulate(leaf, np.asarray(grad._data if isinstance(grad, Tensor) else grad), hooks_done=True)
+    if leaf._hooks:
+        graph_hooks.after_accumulate(leaf)
 
 
 class AccumulateGrad(Node):
@@ -119,4 +126,5 @@ def measure_engine_refs(run_backward, function_base):
     _ENGINE_REFS = min(found) if len(found) == 2 else 0
 
 
-from .._tensor import _wrap  # noqa: E402  (_tensor imports the autograd package)
+from .._tensor import Tensor, _wrap  # noqa: E402  (_tensor imports the autograd package)
+from . import graph_hooks  # noqa: E402

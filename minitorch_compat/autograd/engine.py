@@ -16,6 +16,13 @@ algorithm:
 
 The walk runs with NumPy's floating-point warnings off: torch's backward never warns
 about an inf or a nan, it just produces them.
+
+With ``create_graph`` the walk is the same, but the gradients are Tensors and each node's
+backward runs on Tensors too (``Function._run_backward``), so every step of it -- the
+formulas, the sums in ``_send``, the accumulation into ``.grad`` -- records a graph that
+can be differentiated again. Hooks (``graph_hooks.py``) run around a node that has them;
+a leaf with hooks is a node of the walk too (torch's ``AccumulateGrad``), so its hooks
+see the sum of its gradients once, after the last node sending to it ran.
 """
 import numpy as np
 
@@ -23,8 +30,9 @@ from . import accumulate_grad
 from .function import Function, ArrayFunction
 
 
-def run_backward(roots, root_grads, retain_graph, capture=None):
-    """Propagate ``root_grads`` (arrays) from ``roots`` (tensors) through the graph.
+def run_backward(roots, root_grads, retain_graph, capture=None, create_graph=False):
+    """Propagate ``root_grads`` (arrays; Tensors with ``create_graph``) from ``roots``
+    (tensors) through the graph.
 
     With ``capture`` (a dict keyed by the edges of the tensors passed to
     ``autograd.grad``), gradients reaching those tensors are stored there instead of
@@ -32,17 +40,19 @@ def run_backward(roots, root_grads, retain_graph, capture=None):
     """
     buffers = {}
     for t, g in zip(roots, root_grads):
-        _send(buffers, (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0), g, capture)
+        _send(buffers, *((t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0)), g, capture)
     with np.errstate(all="ignore"):  # (see the module docstring)
-        for node in _topological_order([t.grad_fn for t in roots if t.grad_fn is not None]):  # step 1
+        for node in _topological_order([t.grad_fn or t for t in roots if t.grad_fn or t._hooks]):  # step 1
             grads = buffers.pop(node, None)                                                   # step 2
             if grads is None:
                 continue
             if node._hooks or capture is not None:
-                _before_node(node, grads, capture)
-            for edge, g in zip(node._next, node._run_backward(grads)):
+                grads = _before_node(node, grads, capture)
+                if grads is None:  # (a leaf with hooks: its gradient is accumulated now)
+                    continue
+            for edge, g in zip(node._next, node._run_backward(grads, create_graph)):
                 if edge is not None and g is not None:
-                    _send(buffers, edge, g, capture)
+                    _send(buffers, *edge, g, capture)
             if not retain_graph:                                                              # step 3
                 node._release()
 
@@ -58,24 +68,24 @@ def _topological_order(roots):
         elif node not in seen:
             seen.add(node)
             stack.append((node, True))
-            stack += [(e[0], False) for e in reversed(node._next) if e is not None and isinstance(e[0], Function)]
+            stack += [(e[0], False) for e in reversed(node._next) if e is not None and (isinstance(e[0], Function) or e[0]._hooks)]
     order.reverse()
     return order
 
 
-def _send(buffers, edge, grad, capture):
-    """Deliver ``grad`` along ``edge``: into the next node's buffer, or a leaf's ``.grad``."""
-    target, index = edge
+def _send(buffers, target, index, grad, capture):
+    """Deliver ``grad`` along the edge ``(target, index)``: into the next node's buffer, or a
+    leaf's ``.grad``."""
     node = isinstance(target, Function)
     shape = target._out_shapes[index] if node else target._data.shape
     if grad.shape != shape:
         grad = sum_to(grad, shape)
-    if node:
-        slots = buffers.setdefault(target, [None] * len(target._out_shapes))  # one gradient per output
+    if node or target._hooks and capture is None:  # (a leaf with hooks waits too: see _before_node)
+        slots = buffers.setdefault(target, [None] * (len(target._out_shapes) if node else 1))  # one per output
         slots[index] = grad if slots[index] is None else slots[index] + grad
     elif capture is not None:
-        if edge in capture:
-            capture[edge] = grad if capture[edge] is None else capture[edge] + grad
+        if (target, index) in capture:
+            capture[target, index] = grad if capture[target, index] is None else capture[target, index] + grad
     else:
         accumulate_grad.accumulate(target, grad, may_steal=True)
 
@@ -84,22 +94,31 @@ def sum_to(grad, shape):
     """Sum ``grad`` over the dimensions that broadcasting added or stretched from 1."""
     lead = grad.ndim - len(shape)
     if lead < 0:  # a gradient smaller than its tensor (e.g. a 0-d one): broadcast it up
-        return np.broadcast_to(grad, shape)
+        return grad.expand(shape) if isinstance(grad, Tensor) else np.broadcast_to(grad, shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and grad.shape[lead + i] != 1)
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 def _before_node(node, grads, capture):
-    """The two extras that look at a node's incoming gradients before it runs: hooks
-    registered on the node's outputs (``Tensor.register_hook``, ``retain_grad``), and
-    ``autograd.grad`` capturing the gradient of a non-leaf input."""
-    for i, hooks in (node._hooks or {}).items():
-        if grads[i] is not None:
-            grads[i] = accumulate_grad._run_hooks(hooks, grads[i])
+    """The extras that look at a node's incoming gradients before it runs: hooks
+    (``Tensor.register_hook``, ``retain_grad``, ``grad_fn.register_prehook``), and
+    ``autograd.grad`` capturing the gradient of a non-leaf input.
+
+    A leaf with hooks is a node of the walk too, as torch's ``AccumulateGrad`` is: its
+    gradients wait in a buffer until every node sending to it has run, so its hooks see
+    their sum once; here it is accumulated (returns None: nothing more to run)."""
+    if isinstance(node, Tensor):
+        accumulate_grad.accumulate(node, grads[0], may_steal=True)
+        return None
+    if node._hooks:
+        grads = graph_hooks.before_node(node, grads)
     if capture is not None:
         for i, g in enumerate(grads):
             if (node, i) in capture and g is not None:
                 capture[(node, i)] = g
+    return grads
 
 
+from .._tensor import Tensor  # noqa: E402
+from . import graph_hooks  # noqa: E402
 accumulate_grad.measure_engine_refs(run_backward, ArrayFunction)

@@ -26,6 +26,9 @@ Where we differ: the inputs are detached first (leaves sharing memory with the g
 tensors), so a non-leaf input's own history is never walked or freed; torch achieves
 the same by stopping its backward pass at the inputs. Forward-mode AD and vmap checks
 (``check_forward_ad``, ``check_batched_grad``...) are not implemented.
+
+``gradgradcheck`` is torch's: the gradcheck of the function ``(inputs, grad_outputs) ->
+grad(func(inputs), inputs, grad_outputs, create_graph=True)``.
 """
 import warnings
 
@@ -280,9 +283,41 @@ If the test
   module_test entry to have `gradcheck_fast_mode=False`"""
 
 
-def gradgradcheck(*args, **kwargs):
-    raise NotImplementedError("minitorch_compat does not implement gradgradcheck (higher-order gradients) yet")
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                  check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False, masked=False):
+    """True when the *gradients* of ``func`` have correct gradients: torch's algorithm is
+    ``gradcheck`` of the function ``(inputs, grad_outputs) -> grad(func(inputs), inputs,
+    grad_outputs, create_graph=True)``, with random ``grad_outputs`` in [-1, 1) when none
+    are given (torch's ``make_tensor``: drawn from the global generator)."""
+    from . import grad
+    if not (check_fwd_over_rev or check_rev_over_rev):
+        raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        outputs = [o for o in _as_tuple(func(*inputs)) if o._requires_grad]
+        grad_outputs = tuple(empty(o.shape, dtype=o.dtype if o._data.dtype.kind in "fc" else float64).uniform_(-1, 1)
+                             .requires_grad_() for o in outputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    n_out = len(grad_outputs)
+    diff_inputs = {i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x._requires_grad}
+
+    def grads_of_func(*args):
+        with enable_grad():  # (gradcheck's finite differences run without grad: this needs it)
+            xs = args[:-n_out]
+            outputs = [o for o in _as_tuple(func(*xs)) if o._requires_grad]
+            grads = grad(outputs, [x for i, x in enumerate(xs) if i in diff_inputs], args[-n_out:],
+                          create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(grads_of_func, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, nondet_tol=nondet_tol, check_undefined_grad=check_undefined_grad,
+                     check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad, fast_mode=fast_mode,
+                     check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev, masked=masked)
 
 
 from .._tensor import Tensor, _wrap  # noqa: E402
-from .grad_mode import no_grad  # noqa: E402
+from .grad_mode import no_grad, enable_grad  # noqa: E402
+from .._ops.creation import empty  # noqa: E402
+from .._dtype import float64  # noqa: E402

@@ -15,6 +15,7 @@ torch's ``addmm(bias, input, weight.t())``; ``cross_entropy`` is ``nll_loss(log_
 Those override ``next_functions`` with ``shown_node``s, display-only nodes that print as
 torch's inner nodes, so the printed graph is torch's.
 """
+import contextlib
 
 
 class Node:
@@ -38,10 +39,12 @@ class Node:
         return self._metadata
 
     def register_hook(self, fn):
-        raise NotImplementedError("minitorch_compat does not implement Node.register_hook yet")
+        """``fn(grad_inputs, grad_outputs)`` after the node ran; may return new grad_inputs."""
+        return graph_hooks.register_hook(self, fn)
 
     def register_prehook(self, fn):
-        raise NotImplementedError("minitorch_compat does not implement Node.register_prehook yet")
+        """``fn(grad_outputs)`` before the node runs; may return new grad_outputs."""
+        return graph_hooks.register_prehook(self, fn)
 
     def __repr__(self):  # torch prints its C++ nodes without their namespace: <CopySlices object at ...>
         return f"<{self.name().removeprefix('torch::autograd::')} object at {hex(id(self))}>"
@@ -82,4 +85,39 @@ def shown_chain(names, edge):
     return (_shown_edge(edge),)
 
 
-from . import accumulate_grad  # noqa: E402  (it subclasses Node)
+class saved_tensors_hooks:
+    """Inside the block, each tensor an op saves for backward is stored as ``pack_hook(t)``
+    and given back to the backward as ``unpack_hook(packed)`` (saved_variable.py, rule 3)."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
+
+    def __enter__(self):
+        saved_variable.push_hooks(self.pack_hook, self.unpack_hook)
+
+    def __exit__(self, *exc):
+        saved_variable.pop_hooks()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """torch moves saved tensors to (pinned) CPU memory and back to their device on unpack.
+    Everything is on the CPU here, so a saved tensor is packed as a copy, as torch packs it."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        super().__init__(lambda t: (t.device, t.detach().clone()), lambda packed: packed[1].to(packed[0]))
+
+
+@contextlib.contextmanager
+def disable_saved_tensors_hooks(error_message):
+    """Entering ``saved_tensors_hooks`` inside the block raises ``RuntimeError(error_message)``;
+    so does entering this block while such hooks are active."""
+    if saved_variable.hooks_stack:
+        raise RuntimeError(error_message)
+    saved_variable.hooks_disabled.append(error_message)
+    try:
+        yield
+    finally:
+        saved_variable.hooks_disabled.pop()
+
+
+from . import accumulate_grad, graph_hooks, saved_variable  # noqa: E402  (accumulate_grad subclasses Node)

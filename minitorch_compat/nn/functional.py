@@ -24,6 +24,7 @@ from .._ops.padding import pad
 from .._ops.pointwise import relu as _relu, sigmoid, tanh, promote, _operand
 from .._ops.pooling import max_pool2d, avg_pool2d, adaptive_avg_pool2d
 from .._ops.scatter import one_hot, embedding as _embedding
+from .._ops.inplace import inplace as _inplace
 
 __all__ = ["linear", "relu", "relu_", "leaky_relu", "gelu", "silu", "elu", "softplus", "sigmoid", "tanh",
            "softmax", "log_softmax", "dropout", "dropout2d", "one_hot", "cross_entropy", "nll_loss", "mse_loss",
@@ -42,23 +43,25 @@ def relu_(input):
     return input.relu_()
 
 
-def _maybe_inplace(input, out, inplace):
-    return input.copy_(out) if inplace else out
+def _maybe_inplace(input, op, inplace):
+    """``op(input)``, or with ``inplace`` an in-place op on ``input`` (its node reads a
+    snapshot of the input, which the write cannot spoil: see ``_ops/inplace.py``)."""
+    return _inplace(input, op) if inplace else op(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """``x`` where ``x > 0``, else ``negative_slope * x``."""
-    return _maybe_inplace(input, _act.LeakyRelu.apply(input, slope=negative_slope), inplace)
+    return _maybe_inplace(input, lambda x: _act.LeakyRelu.apply(x, slope=negative_slope), inplace)
 
 
 def elu(input, alpha=1.0, inplace=False):
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
-    return _maybe_inplace(input, _act.Elu.apply(input, alpha=alpha), inplace)
+    return _maybe_inplace(input, lambda x: _act.Elu.apply(x, alpha=alpha), inplace)
 
 
 def silu(input, inplace=False):
     """``x * sigmoid(x)`` (a.k.a. swish)."""
-    return _maybe_inplace(input, _act.Silu.apply(input), inplace)
+    return _maybe_inplace(input, _act.Silu.apply, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -81,7 +84,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     x = _operand(input)
     if not training or p == 0 or x._data.size == 0:
         return input
-    return _maybe_inplace(input, _drop.dropout(x, p), inplace)
+    return _maybe_inplace(x, lambda t: _drop.dropout(t, p), inplace)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -107,7 +110,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
         return input
     if nd < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    return _maybe_inplace(input, _drop.dropout(x, p, x._data.shape[:2] + (1,) * (nd - 2)), inplace)
+    return _maybe_inplace(x, lambda t: _drop.dropout(t, p, t._data.shape[:2] + (1,) * (nd - 2)), inplace)
 
 
 # ---- classification losses --------------------------------------------------------------------

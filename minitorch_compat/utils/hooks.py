@@ -183,9 +183,9 @@ def _register_node_hook(node, hook, module):
     if "_module_hooks" not in node.__dict__:
         node._module_hooks, run_backward = [], node._run_backward
 
-        def run_with_hooks(grads):
+        def run_with_hooks(grads, create_graph=False):  # (the engine's call: see Function._run_backward)
             grad_input = tuple(None if g is None or edge is None else _sum_to_edge(g, edge)
-                               for g, edge in zip(run_backward(grads), node._next))
+                               for g, edge in zip(run_backward(grads, create_graph), node._next))
             shown, back = getattr(node, "_hook_view", _as_is)(grads, grad_input, run_backward)
             shown, grad_output, replaced = _tensors(shown), _tensors(grads), False
             for hook, module in node._module_hooks:

@@ -1,0 +1,211 @@
+"""What a node saved for backward, compared with torch: ``grad_fn._saved_<name>`` with
+torch's names, the error once freed, and ``torch.autograd.graph.saved_tensors_hooks``,
+``save_on_cpu`` and ``disable_saved_tensors_hooks``.
+"""
+import numpy as np
+import pytest
+import torch
+
+import minitorch_compat as mt
+from helpers import assert_close, raises_like
+
+# op, and torch's names of the tensors its node saves
+SAVED = {
+    "mul": (lambda T, x, w: x * w, ["self", "other"]),
+    "div": (lambda T, x, w: x / w, ["self", "other"]),
+    "exp": (lambda T, x, w: x.exp(), ["result"]),
+    "tanh": (lambda T, x, w: x.tanh(), ["result"]),
+    "sigmoid": (lambda T, x, w: x.sigmoid(), ["result"]),
+    "sin": (lambda T, x, w: x.sin(), ["self"]),
+    "log": (lambda T, x, w: x.log(), ["self"]),
+    "sqrt": (lambda T, x, w: x.sqrt(), ["result"]),
+    "pow_int": (lambda T, x, w: x ** 2, ["self", "exponent"]),
+    "pow_float": (lambda T, x, w: x ** 2.5, ["self", "exponent"]),
+    "pow_tensor": (lambda T, x, w: x ** w, ["self", "exponent", "result"]),
+    "mm": (lambda T, x, w: x.mm(w), ["self", "mat2"]),
+    "matmul": (lambda T, x, w: x @ w, ["self", "mat2"]),
+    "relu": (lambda T, x, w: x.relu(), ["result"]),
+    "abs": (lambda T, x, w: x.abs(), ["self"]),
+    "maximum": (lambda T, x, w: T.maximum(x, w), ["self", "other"]),
+    "clamp": (lambda T, x, w: x.clamp(-0.5, 0.5), ["self", "min", "max"]),
+    "atan2": (lambda T, x, w: T.atan2(x, w), ["self", "other"]),
+    "softmax_result": (lambda T, x, w: x.softmax(1), ["result"]),
+    "log_softmax_result": (lambda T, x, w: x.log_softmax(1), ["result"]),
+    "neg_saves_nothing": (lambda T, x, w: -x, ["self"]),
+}
+
+
+def _saved(T, case):
+    fn, names = SAVED[case]
+    x = T.tensor([[0.5, 1.5], [2.0, 0.3]], dtype=T.float64, requires_grad=True)
+    w = T.tensor([[1.5, 0.5], [0.2, 1.3]], dtype=T.float64, requires_grad=True)
+    y = fn(T, x, w)
+    out = []
+    for name in names:
+        try:
+            v = getattr(y.grad_fn, "_saved_" + name)
+        except AttributeError:  # (torch's message names the node, 'NegBackward0'; ours its class, 'Neg')
+            out.append("AttributeError")
+            continue
+        if isinstance(v, (torch.Tensor, mt.Tensor)):
+            out.append((v, v.requires_grad, v is x, v is w, v.grad_fn is y.grad_fn))
+        else:
+            out.append(v)
+    y.sum().backward()
+    try:
+        getattr(y.grad_fn, "_saved_" + names[0])
+        freed = None
+    except RuntimeError as e:
+        freed = str(e)
+    except AttributeError:
+        freed = "AttributeError"
+    return out, freed
+
+
+@pytest.mark.parametrize("case", sorted(SAVED))
+def test_saved_attributes_and_freed_error(case):
+    ours, theirs = _saved(mt, case), _saved(torch, case)
+    assert ours[1] == theirs[1]
+    assert len(ours[0]) == len(theirs[0])
+    for o, t in zip(ours[0], theirs[0]):
+        if isinstance(t, tuple) and isinstance(t[0], torch.Tensor):
+            assert_close(o[0], t[0])
+            assert o[1:] == t[1:]
+        else:
+            assert o == t
+
+
+def test_saved_tensor_of_user_function():
+    def run(T):
+        class Scale(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w):
+                ctx.save_for_backward(x, w)
+                return x * w
+
+            @staticmethod
+            def backward(ctx, g):
+                x, w = ctx.saved_tensors
+                return g * w, g * x
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        w = T.tensor([3.0, 4.0], requires_grad=True)
+        y = Scale.apply(x, w)
+        same = [t is s for t, s in zip(y.grad_fn.saved_tensors, (x, w))]
+        y.sum().backward()
+        return same, x.grad, w.grad
+    ours, theirs = run(mt), run(torch)
+    assert ours[0] == theirs[0]
+    assert_close(ours[1], theirs[1])
+    assert_close(ours[2], theirs[2])
+    raises_like(lambda T: _freed_user_saved(T), match_message=True)
+
+
+def _freed_user_saved(T):
+    class Id(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+    y = Id.apply(T.tensor([1.0], requires_grad=True))
+    y.sum().backward()
+    return y.grad_fn.saved_tensors
+
+
+# ---- saved_tensors_hooks ----------------------------------------------------------------------
+def _hooked(T, build):
+    log = []
+
+    def pack(t):
+        log.append(("pack", tuple(t.shape), t.requires_grad))
+        return t * 1  # (runs without recording, as in torch)
+
+    def unpack(p):
+        log.append(("unpack", tuple(p.shape)))
+        return p
+    x = T.tensor([0.5, 1.0, 2.0], dtype=T.float64, requires_grad=True)
+    with T.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = build(x)
+    y.backward()
+    return x.grad, log
+
+
+@pytest.mark.parametrize("case", ["mul_sin", "exp_result", "add_saves_nothing", "matmul"])
+def test_saved_tensors_hooks_pack_and_unpack(case):
+    build = {"mul_sin": lambda x: (x * x).sin().sum(), "exp_result": lambda x: x.exp().sum(),
+             "add_saves_nothing": lambda x: (x + 1).sum(),
+             "matmul": lambda x: (x[:, None] @ x[None, :]).sum()}[case]
+    ours, theirs = _hooked(mt, build), _hooked(torch, build)
+    assert_close(ours[0], theirs[0])
+    assert ours[1] == theirs[1]
+
+
+def test_unpack_hook_value_is_what_backward_uses():
+    def run(T):
+        x = T.tensor([1.0, 2.0], dtype=T.float64, requires_grad=True)
+        with T.autograd.graph.saved_tensors_hooks(lambda t: t * 10, lambda p: p):
+            y = (x * x).sum()
+        y.backward()
+        return x.grad
+    assert_close(run(mt), run(torch))
+
+
+def test_save_on_cpu():
+    def run(T):
+        x = T.tensor([0.5, 1.0, 2.0], dtype=T.float64, requires_grad=True)
+        with T.autograd.graph.save_on_cpu(pin_memory=False):
+            y = (x * x).sin().sum()
+            s = y.grad_fn  # the SumBackward0; its input's node saved x
+        y.backward()
+        return x.grad, s.name()
+    ours, theirs = run(mt), run(torch)
+    assert_close(ours[0], theirs[0])
+    assert ours[1] == theirs[1]
+
+
+DISABLED = {
+    "enter_hooks_inside": lambda T: _enter_hooks_inside_disabled(T),
+    "disable_inside_hooks": lambda T: _disable_inside_hooks(T),
+}
+
+
+def _enter_hooks_inside_disabled(T):
+    with T.autograd.graph.disable_saved_tensors_hooks("no saved tensors hooks here"):
+        with T.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            pass
+
+
+def _disable_inside_hooks(T):
+    with T.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        with T.autograd.graph.disable_saved_tensors_hooks("no saved tensors hooks here"):
+            pass
+
+
+@pytest.mark.parametrize("case", sorted(DISABLED))
+def test_disable_saved_tensors_hooks(case):
+    raises_like(DISABLED[case], match_message=True)
+
+
+def test_hooks_usable_again_after_disabled_block():
+    def run(T):
+        with T.autograd.graph.disable_saved_tensors_hooks("no"):
+            pass
+        return _hooked(T, lambda x: (x * x).sum())
+    ours, theirs = run(mt), run(torch)
+    assert ours[1] == theirs[1]
+
+
+def test_hooks_decide_what_a_modified_saved_tensor_gives():
+    """torch checks no version of a value packed by hooks: the unpacked value is used."""
+    def run(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        with T.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            z = (y * y).sum()
+        y.add_(1)
+        z.backward()
+        return x.grad
+    assert_close(run(mt), run(torch))
