@@ -11,6 +11,7 @@ from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .gradcheck import gradcheck, gradgradcheck
 from . import engine, function, graph, graph_hooks, accumulate_grad, higher_order  # noqa: F401
+from . import functional  # noqa: F401
 
 __all__ = ["Function", "FunctionCtx", "backward", "grad", "no_grad", "enable_grad",
            "set_grad_enabled", "is_grad_enabled", "inference_mode", "gradcheck", "Variable"]
