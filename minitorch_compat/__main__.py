@@ -6,8 +6,8 @@ path is passed to the script as its ``sys.argv[1:]``. A script that reaches an A
 lack exits with status 1.
 
 ``coverage`` lists which public names of the installed torch/torchvision exist here
-(``minitorch_compat/_coverage.py``; ``--write docs/coverage.md`` saves it as Markdown).
-It is the one command that imports real torch.
+(``--write docs/coverage.md`` saves it as Markdown). It compares with real torch, so it
+lives with the reference code: this hands over to ``reference/coverage.py``.
 
 Usage errors print one line and exit with status 2.
 """
@@ -26,7 +26,7 @@ def main(argv=None):
               "\ncoverage: which public names of the installed torch/torchvision exist here.")
         return 0
     if argv[:1] == ["coverage"]:
-        from ._coverage import main as coverage
+        from reference.coverage import main as coverage  # (it imports real torch: see there)
         return coverage(argv[1:])
     if not argv or argv[0] != "run":
         got = f"unknown command {argv[0]!r}" if argv else "missing command"
