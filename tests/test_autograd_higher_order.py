@@ -20,14 +20,16 @@ from test_autograd_graph import OPS
 
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = {"adaptive_avg_pool", "cdist", "cummax", "cumprod", "diagonal", "householder_product", "index_add",
+UNSUPPORTED = {"cdist", "cummax", "cumprod", "diagonal", "householder_product", "index_add",
                "index_select", "index_select_repeat", "linalg_inv", "linalg_pinv", "matrix_exp", "weight_norm",
                "linalg_solve", "logcumsumexp", "masked_scatter", "pad_circular", "pad_reflect",
                "pad_replicate", "sdpa_math"}
-# sdpa_fused: torch has no double backward either; relu: torch's first gradient requires grad
-# (through threshold_backward's saved result), ours does not (its value and second
-# derivative, zero, agree).
-SUPPORTED = sorted(set(OPS) - UNSUPPORTED - {"sdpa_fused", "relu"})
+# sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool of a leaf
+# (a linear map of x: its gradient does not depend on x): torch's first gradient requires
+# grad (through threshold_backward's saved result; through its double-backward node),
+# ours does not (the value and the second derivative, zero, agree; test_..._of_pooling
+# checks the pool's double backward on a non-linear input).
+SUPPORTED = sorted(set(OPS) - UNSUPPORTED - {"sdpa_fused", "relu", "adaptive_avg_pool"})
 
 
 def _second(T, build, n_leaves=3, seed=0):
@@ -135,15 +137,44 @@ def test_second_derivative_of_nn_ops(name):
     _compare(NN[name], seed=1)
 
 
+POOLS = {
+    "max_overlapping": lambda T, x: T.nn.functional.max_pool2d(x * x, 2, 1),
+    "max_disjoint": lambda T, x: T.nn.functional.max_pool2d(x * x, 2),
+    "max_padded_dilated": lambda T, x: T.nn.functional.max_pool2d(x.sin(), 2, 2, padding=1, dilation=2),
+    "max_ceil_indices": lambda T, x: T.nn.functional.max_pool2d(x * x, 2, 2, padding=1, ceil_mode=True,
+                                                                return_indices=True)[0],
+    "max_unbatched": lambda T, x: T.nn.functional.max_pool2d((x * x)[0], 3, 1, padding=1),
+    "avg_overlapping": lambda T, x: T.nn.functional.avg_pool2d(x * x, 2, 1),
+    "avg_ceil_no_pad_count": lambda T, x: T.nn.functional.avg_pool2d(x * x, 2, 2, padding=1, ceil_mode=True,
+                                                                     count_include_pad=False),
+    "avg_rows_unreached": lambda T, x: T.nn.functional.avg_pool2d(x * x, 2, 3),
+    "avg_divisor": lambda T, x: T.nn.functional.avg_pool2d(x * x, 3, 2, padding=1, divisor_override=4),
+    "adaptive_avg": lambda T, x: T.nn.functional.adaptive_avg_pool2d(x * x, (2, 3)),
+    "adaptive_avg_unbatched": lambda T, x: T.nn.functional.adaptive_avg_pool2d((x * x)[0], (3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POOLS))
+def test_second_derivative_of_pooling(name):
+    """Pooling's backward said with differentiable ops (scatter_add, a transposed
+    convolution with ones, two matrix products) under create_graph, on 2x3x5x5 inputs."""
+    def second(T):
+        x = T.from_numpy(np.random.default_rng(1).normal(size=(2, 3, 5, 5))).requires_grad_()
+        y = POOLS[name](T, x)
+        w = T.from_numpy(np.random.default_rng(2).normal(size=tuple(y.shape)))
+        g, = T.autograd.grad((y * w).sum(), x, create_graph=True)
+        return g, T.autograd.grad((g * g).sum() + g.sin().sum(), x)[0]
+    for o, t in zip(second(mt), second(torch)):
+        assert_close(o, t, rtol=1e-10, atol=1e-10)
+
+
 def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
     """An op whose double backward is missing raises NotImplementedError naming its node,
     at the first backward with create_graph (never a silently wrong second derivative)."""
     for name in sorted(UNSUPPORTED):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, _chain([name]))
-    for build in (lambda T, x, w, b: T.nn.functional.max_pool2d((x * w).reshape(1, 1, 3, 3), 2, 1),
-                  lambda T, x, w, b: T.nn.functional.avg_pool2d((x * w).reshape(1, 1, 3, 3), 2, 1),
-                  lambda T, x, w, b: (x * w).sort(1).values, lambda T, x, w, b: T.einsum("ij,jk->ik", x, w)):
+    for build in (lambda T, x, w, b: (x * w).sort(1).values, lambda T, x, w, b: T.einsum("ij,jk->ik", x, w)):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, build)
 

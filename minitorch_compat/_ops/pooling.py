@@ -18,6 +18,7 @@ window's gradient nowhere.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
+from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
 from .conv import _pair
 from .pointwise import _operand
@@ -98,6 +99,21 @@ class MaxPool2d(ArrayFunction):
         # overlapping windows (or padding): add up; np.bincount sums in float64
         gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * h * w).astype(ctx.dtype, copy=False)
         return gx.reshape(n, c, h, w)
+
+    @staticmethod
+    def _graph_backward(ctx, g, g_indices=None):
+        """Under ``create_graph``: the same sends said with a differentiable op -- ``g``
+        added at each window's winner by ``scatter_add``, whose own backward is the gather
+        torch's double backward is."""
+        from .creation import zeros
+        arg, indices = ctx.saved_tensors
+        n, c, h, w = ctx.geom[0]
+        flat = (_flat_indices(ctx, arg) if indices is None else indices).reshape(n, c, -1)
+        g = g.reshape(n, c, -1)
+        if getattr(ctx, "escaped", False):  # windows without an input element send nothing
+            inside = (flat >= 0) & (flat < h * w)
+            flat, g = np.where(inside, flat, 0), g * _wrap(inside.astype(ctx.dtype))
+        return zeros((n, c, h * w), dtype=g.dtype).scatter_add(2, _wrap(flat), g).reshape(n, c, h, w)
 
 
 def _flat_indices(ctx, arg):
@@ -184,6 +200,21 @@ class AvgPool2d(ArrayFunction):
                 gxp[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += share
         return gxp[:, :, ph:ph + h, pw:pw + w]
 
+    @staticmethod
+    def _graph_backward(ctx, g):
+        """Under ``create_graph``: each window's share added back over its elements is a
+        transposed convolution with a kernel of ones, one channel at a time; the full
+        result is cut (or zero-padded, where no window reached) to the input's rows."""
+        from .conv import conv_transpose2d
+        from .creation import ones
+        from .padding import pad
+        (n, c, h, w), k, s, p, _ = ctx.geom
+        full = conv_transpose2d(g / _wrap(ctx.div), ones((c, 1) + tuple(k), dtype=g.dtype), stride=s, groups=c)
+        short = [max(0, pp + size - f) for pp, size, f in zip(p, (h, w), full.shape[2:])]
+        if any(short):
+            full = pad(full, (0, short[1], 0, short[0]))
+        return full[:, :, p[0]:p[0] + h, p[1]:p[1] + w]
+
 
 def _counts(size, k, s, p, out, include_pad):
     """How many elements each window divides by, along one axis (torch's rule)."""
@@ -228,6 +259,11 @@ class AdaptiveAvgPool2d(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         ah, aw, area = ctx.saved_tensors
+        return ah.T @ (g / area) @ aw
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same products, recorded
+        ah, aw, area = (_wrap(a) for a in ctx.saved_tensors)
         return ah.T @ (g / area) @ aw
 
 
