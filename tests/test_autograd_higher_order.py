@@ -20,8 +20,7 @@ from test_autograd_graph import OPS
 
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = {"cdist", "cummax", "cumprod", "diagonal", "householder_product", "index_add",
-               "index_select", "index_select_repeat", "linalg_inv", "linalg_pinv", "matrix_exp", "weight_norm",
+UNSUPPORTED = {"cdist", "cummax", "cumprod", "diagonal", "householder_product", "linalg_inv", "linalg_pinv", "matrix_exp", "weight_norm",
                "linalg_solve", "logcumsumexp", "masked_scatter", "pad_circular", "pad_reflect",
                "pad_replicate", "sdpa_math"}
 # sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool of a leaf
@@ -151,13 +150,18 @@ POOLS = {
     "avg_divisor": lambda T, x: T.nn.functional.avg_pool2d(x * x, 3, 2, padding=1, divisor_override=4),
     "adaptive_avg": lambda T, x: T.nn.functional.adaptive_avg_pool2d(x * x, (2, 3)),
     "adaptive_avg_unbatched": lambda T, x: T.nn.functional.adaptive_avg_pool2d((x * x)[0], (3, 2)),
+    # (not pooling, but the same kind of formula: rows gathered and added back)
+    "index_select_add": lambda T, x: (x * x).index_select(2, T.tensor([4, 0, 4])).index_add(
+        3, T.tensor([1, 1, 0, 2, 3]), x[:, :, :3].sin(), alpha=0.5),
+    "index_copy": lambda T, x: (x * x).index_copy(1, T.tensor([2, 0]), x[:, :2].cos()),
 }
 
 
 @pytest.mark.parametrize("name", sorted(POOLS))
 def test_second_derivative_of_pooling(name):
     """Pooling's backward said with differentiable ops (scatter_add, a transposed
-    convolution with ones, two matrix products) under create_graph, on 2x3x5x5 inputs."""
+    convolution with ones, two matrix products; index_add and index_select for each other)
+    under create_graph, on 2x3x5x5 inputs."""
     def second(T):
         x = T.from_numpy(np.random.default_rng(1).normal(size=(2, 3, 5, 5))).requires_grad_()
         y = POOLS[name](T, x)

@@ -192,6 +192,13 @@ class IndexAdd(ArrayFunction):
         gsource = np.take(g.reshape(1) if g.ndim == 0 else g, index, axis=ctx.dim) * ctx.alpha
         return gx, gsource.reshape(ctx.source_shape)
 
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same two gradients, recorded
+        index = _wrap(ctx.saved_tensors[0])
+        gx = g.index_fill(ctx.dim, index, 0) if ctx.copy else g
+        gsource = (g.reshape(1) if g.ndim == 0 else g).index_select(ctx.dim, index) * ctx.alpha
+        return gx, gsource.reshape(ctx.source_shape)
+
 
 def _index_args(op, x, dim, index, source, long_only):
     """torch's checks of ``index_add`` / ``index_copy``: the index (a vector of indices

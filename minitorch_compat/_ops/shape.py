@@ -733,6 +733,15 @@ class IndexSelect(ArrayFunction):
         add_rows(np.moveaxis(gx, ctx.dim, 0), index, np.moveaxis(g.reshape(index.shape) if g.ndim == 0 else g, ctx.dim, 0))
         return gx.reshape(ctx.shape)
 
+    @staticmethod
+    def _graph_backward(ctx, g):
+        """Under ``create_graph``: the slices added back by ``index_add``, whose own
+        backward is this ``index_select`` again."""
+        from .creation import zeros
+        index, = ctx.saved_tensors
+        gx = zeros(ctx.shape or (1,), dtype=g.dtype)
+        return gx.index_add(ctx.dim, _wrap(index.reshape(-1)), g.reshape(index.shape) if g.ndim == 0 else g).reshape(ctx.shape)
+
 
 def index_select(input, dim, index, *, out=None):
     x, index = _operand(input), _operand(index)
