@@ -21,7 +21,7 @@ from test_autograd_graph import OPS
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
 UNSUPPORTED = {"cdist", "cummax", "cumprod", "diagonal", "householder_product", "linalg_inv", "linalg_pinv", "matrix_exp", "weight_norm",
-               "linalg_solve", "logcumsumexp", "masked_scatter", "pad_circular", "pad_reflect",
+               "linalg_solve", "logcumsumexp", "pad_circular", "pad_reflect",
                "pad_replicate", "sdpa_math"}
 # sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool of a leaf
 # (a linear map of x: its gradient does not depend on x): torch's first gradient requires
@@ -154,6 +154,11 @@ POOLS = {
     "index_select_add": lambda T, x: (x * x).index_select(2, T.tensor([4, 0, 4])).index_add(
         3, T.tensor([1, 1, 0, 2, 3]), x[:, :, :3].sin(), alpha=0.5),
     "index_copy": lambda T, x: (x * x).index_copy(1, T.tensor([2, 0]), x[:, :2].cos()),
+    # (src shaped like the index: torch's own backward refuses a larger src)
+    "scatter_add": lambda T, x: (x * x).scatter_add(3, T.tensor([[[[1, 1, 0, 4, 2]]]]).expand(2, 3, 4, 5),
+                                                    x[:, :, :4].sin()),
+    "scatter": lambda T, x: (x * x).scatter(2, T.tensor([[[[3], [0]]]]).expand(2, 3, 2, 5), x[:, :, :2].cos()),
+    "masked_scatter": lambda T, x: (x * x).masked_scatter((x > 0.3)[0], x.sin().flip(3)),
 }
 
 

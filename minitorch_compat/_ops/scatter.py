@@ -59,6 +59,21 @@ class Scatter(ArrayFunction):
             gsrc[tuple(slice(0, s) for s in g[where].shape)] = g[where]
         return gx, gsrc
 
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same indexing, on Tensors, recorded
+        from .creation import zeros
+        where, = ctx.saved_tensors
+        gx = g
+        if not ctx.reduce_add:
+            gx = g.clone()
+            gx[where] = 0
+        gsrc = None
+        if len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1]:
+            taken = g[where]
+            gsrc = zeros(ctx.src_shape, dtype=g.dtype)
+            gsrc[tuple(slice(0, s) for s in taken.shape)] = taken
+        return gx, gsrc
+
 
 def _scatter(input, dim, index, src, value, reduce_add):
     x = _operand(input)
@@ -308,6 +323,15 @@ class MaskedScatter(ArrayFunction):
         gsource = np.zeros(int(np.prod(ctx.source_shape)), g.dtype)
         gsource[:taken.size] = taken
         return np.where(mask, 0, g), gsource.reshape(ctx.source_shape)
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same selection, on Tensors, recorded
+        from .creation import zeros
+        mask = _wrap(ctx.saved_tensors[0])
+        taken = g[mask]
+        gsource = zeros(int(np.prod(ctx.source_shape)), dtype=g.dtype)
+        gsource[:taken.shape[0]] = taken
+        return g.masked_fill(mask, 0), gsource.reshape(ctx.source_shape)
 
 
 def masked_scatter(input, mask, source):
