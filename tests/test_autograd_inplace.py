@@ -102,6 +102,8 @@ VIEWS = {
     "narrow": lambda y: y.narrow(1, 1, 2),
     "unsqueeze": lambda y: y.unsqueeze(0),
     "select_then_slice": lambda y: y[1][1:],
+    "diagonal": lambda y: y.diagonal(),
+    "diagonal_offset": lambda y: y.diagonal(1),
 }
 INPLACE = {
     "mul_": lambda v, a: v.mul_(3),
@@ -297,3 +299,19 @@ def test_mark_dirty_then_saved_input_check():
         _dirty_function(T).apply(y)
         s.sum().backward()
     raises_like(run, match_message=True)
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_copy_into_view_of_tensor_without_grad(view):
+    """A value that requires grad copied into a view of a plain tensor: the base takes
+    its history (CopySlices), as in torch; ``diagonal`` once missed it."""
+    def run(T):
+        x = T.tensor([0.5, -1.0, 2.0, 0.25, 3.0, -2.0], dtype=T.float64, requires_grad=True)
+        base = T.zeros(2, 3, dtype=T.float64)
+        v = VIEWS[view](base)
+        v.copy_((x[: v.numel()] * 2).reshape(v.shape))
+        (base * T.arange(6.0, dtype=T.float64).reshape(2, 3)).sum().backward()
+        return base.grad_fn.name(), x.grad
+    ours, theirs = run(mt), run(torch)
+    assert ours[0] == theirs[0]
+    assert_close(ours[1], theirs[1])

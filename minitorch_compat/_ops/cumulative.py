@@ -18,7 +18,7 @@ Integer and bool inputs of ``cumsum``/``cumprod`` accumulate in int64, as in tor
 import numpy as np
 
 from .. import return_types
-from .._tensor import _wrap_dim
+from .._tensor import _wrap, _wrap_dim
 from .. import _checks
 from ..autograd.function import ArrayFunction
 from .pointwise import _operand
@@ -127,6 +127,12 @@ class CumMaxMin(ArrayFunction):
         where[ctx.dim] = indices
         np.add.at(gx, tuple(where), g)
         return gx
+
+    @staticmethod
+    def _graph_backward(ctx, g, g_indices=None):  # under create_graph: the same sums with scatter_add
+        from .creation import zeros
+        indices, = ctx.saved_tensors
+        return g if indices is None else zeros(ctx.shape, dtype=g.dtype).scatter_add(ctx.dim, _wrap(indices), g)
 
 
 def cummax(input, dim):

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import return_types
 from .._tensor import _wrap, _wrap_dim
-from ..autograd.function import ArrayFunction
+from ..autograd.function import ArrayFunction, ViewFunction
 from .pointwise import _operand
 
 
@@ -40,7 +40,7 @@ def _diagonal_view(x, offset, d1, d2):
                                            x.strides[:-2] + (x.strides[-2] + x.strides[-1],))
 
 
-class Diagonal(ArrayFunction):
+class Diagonal(ViewFunction):
     _backward_name = "DiagonalBackward0"
     _is_view = True
 
@@ -53,6 +53,13 @@ class Diagonal(ArrayFunction):
     def backward(ctx, g):
         grad = np.zeros(ctx.shape, ctx.dtype)
         _diagonal_view(grad, *ctx.args)[...] = g
+        return grad
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: ``g`` copied onto a diagonal of zeros, recorded
+        from .creation import zeros
+        grad = zeros(ctx.shape, dtype=g.dtype)
+        grad.diagonal(*ctx.args).copy_(g)
         return grad
 
 

@@ -46,6 +46,11 @@ class TakeAlong(ArrayFunction):
         np.put_along_axis(gx, idx, g, axis=ctx.dim)
         return gx
 
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same sends (each index once) with scatter_add
+        from .creation import zeros
+        return zeros(ctx.shape, dtype=g.dtype).scatter_add(ctx.dim, _wrap(ctx.saved_tensors[0]), g)
+
 
 def sort(input, dim=-1, descending=False, stable=False):
     x = _operand(input)
