@@ -21,14 +21,14 @@ from test_autograd_graph import OPS
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
 UNSUPPORTED = {"cdist", "cumprod", "householder_product", "linalg_inv", "linalg_pinv", "matrix_exp", "weight_norm",
-               "linalg_solve", "logcumsumexp", "pad_circular", "pad_reflect",
-               "pad_replicate", "sdpa_math"}
-# sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool of a leaf
-# (a linear map of x: its gradient does not depend on x): torch's first gradient requires
-# grad (through threshold_backward's saved result; through its double-backward node),
-# ours does not (the value and the second derivative, zero, agree; test_..._of_pooling
-# checks the pool's double backward on a non-linear input).
-SUPPORTED = sorted(set(OPS) - UNSUPPORTED - {"sdpa_fused", "relu", "adaptive_avg_pool"})
+               "linalg_solve", "logcumsumexp", "sdpa_math"}
+# sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool or
+# reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
+# x): torch's first gradient requires grad (through threshold_backward's saved result;
+# through its double-backward node), ours does not (the value and the second derivative,
+# zero, agree; test_second_derivative_of_pooling checks these double backwards on a
+# non-linear input).
+SUPPORTED = sorted(set(OPS) - UNSUPPORTED - {"sdpa_fused", "relu", "adaptive_avg_pool", "pad_reflect", "pad_replicate"})
 
 
 def _second(T, build, n_leaves=3, seed=0):
@@ -162,6 +162,9 @@ POOLS = {
     "sort_topk": lambda T, x: (x * x).sort(3).values[..., 1:] * x[..., :4] + (x.sin()).topk(2, 2).values.sum(),
     "cummax_cummin": lambda T, x: (x * x).cummax(3).values + x.sin().cummin(2).values,
     "diagonal": lambda T, x: (x * x).diagonal(1, 2, 3) * x[:, :, 0, :4],
+    "pad_reflect": lambda T, x: T.nn.functional.pad(x * x, (2, 1, 1, 3), mode="reflect"),
+    "pad_replicate": lambda T, x: T.nn.functional.pad(x.sin(), (1, 2, 0, 2), mode="replicate"),
+    "pad_circular": lambda T, x: T.nn.functional.pad(x * x, (2, 2, 1, 0), mode="circular"),
 }
 
 

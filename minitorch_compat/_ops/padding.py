@@ -13,6 +13,7 @@ negative amounts crop. Modes:
 """
 import numpy as np
 
+from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_edges, shown_node
 from .pointwise import _operand
@@ -38,6 +39,13 @@ class ConstantPad(ArrayFunction):
         return g[tuple(slice(-min(a, 0), g.shape[i] + min(b, 0)) for i, (a, b) in enumerate(undo))]
 
 
+def _adder(src, n, dtype):
+    """The 0/1 matrix whose row ``j`` marks input position ``src[j]``."""
+    matrix = np.zeros((src.size, n), dtype=dtype)
+    matrix[np.arange(src.size), src] = 1
+    return matrix
+
+
 class IndexPad(ArrayFunction):
     """Reflect, replicate or circular padding: ``sources`` holds, per padded trailing
     dimension, the input index each output position reads."""
@@ -54,12 +62,14 @@ class IndexPad(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         for axis, src in reversed(list(zip(ctx.axes, ctx.saved_tensors))):
-            n = ctx.shape[axis]
-            moved = np.moveaxis(g, axis, -1)
             # one product with a 0/1 matrix adds every output position into its source
-            scatter = np.zeros((src.size, n), dtype=g.dtype)
-            scatter[np.arange(src.size), src] = 1
-            g = np.moveaxis(moved @ scatter, -1, axis)
+            g = np.moveaxis(np.moveaxis(g, axis, -1) @ _adder(src, ctx.shape[axis], g.dtype), -1, axis)
+        return g
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same products, recorded
+        for axis, src in reversed(list(zip(ctx.axes, ctx.saved_tensors))):
+            g = (g.transpose(axis, -1) @ _wrap(_adder(src, ctx.shape[axis], g._data.dtype))).transpose(axis, -1)
         return g
 
     @property
