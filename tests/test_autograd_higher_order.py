@@ -20,8 +20,8 @@ from test_autograd_graph import OPS
 
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = {"cdist", "cumprod", "householder_product", "linalg_inv", "linalg_pinv", "matrix_exp", "weight_norm",
-               "linalg_solve", "logcumsumexp", "sdpa_math"}
+UNSUPPORTED = {"cdist", "cumprod", "householder_product", "linalg_pinv", "matrix_exp", "weight_norm",
+               "logcumsumexp", "sdpa_math"}
 # sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool or
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
 # x): torch's first gradient requires grad (through threshold_backward's saved result;
@@ -165,6 +165,10 @@ POOLS = {
     "pad_reflect": lambda T, x: T.nn.functional.pad(x * x, (2, 1, 1, 3), mode="reflect"),
     "pad_replicate": lambda T, x: T.nn.functional.pad(x.sin(), (1, 2, 0, 2), mode="replicate"),
     "pad_circular": lambda T, x: T.nn.functional.pad(x * x, (2, 2, 1, 0), mode="circular"),
+    "linalg_inv": lambda T, x: T.linalg.inv(x * x + 3 * T.eye(5, dtype=T.float64)),
+    "linalg_solve": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x.sin()),
+    "linalg_solve_vector": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x[..., 0].cos()),
+    "linalg_solve_right": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x.sin(), left=False),
 }
 
 

@@ -65,6 +65,11 @@ class Inv(ArrayFunction):
         inv, = ctx.saved_tensors
         return -(_t(inv) @ g @ _t(inv))
 
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same product, with the inverse recomputed in the graph
+        inv = Inv.apply(ctx._inputs[0]).mT
+        return -(inv @ g @ inv)
+
 
 def inv(A, *, out=None):
     A = _operand(A)
@@ -168,6 +173,19 @@ class Solve(ArrayFunction):
             gb = _t(np.linalg.solve(a, _t(g)))
             ga = -_t(x) @ gb
         return ga, (gb[..., 0] if ctx.vector else gb)
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same formulas, with solves that record a graph
+        a, b = ctx._inputs[0], ctx._inputs[1]
+        x = Solve.apply(a, b, left=ctx.left, vector=ctx.vector)
+        x, g = (x.unsqueeze(-1), g.unsqueeze(-1)) if ctx.vector else (x, g)
+        if ctx.left:
+            gb = Solve.apply(a.mT, g, left=True, vector=False)
+            ga = -gb @ x.mT
+        else:
+            gb = Solve.apply(a, g.mT, left=True, vector=False).mT
+            ga = -x.mT @ gb
+        return ga, (gb.squeeze(-1) if ctx.vector else gb)
 
 
 def _is_vector_rhs(A, B):
