@@ -165,6 +165,8 @@ POOLS = {
     "pad_reflect": lambda T, x: T.nn.functional.pad(x * x, (2, 1, 1, 3), mode="reflect"),
     "pad_replicate": lambda T, x: T.nn.functional.pad(x.sin(), (1, 2, 0, 2), mode="replicate"),
     "pad_circular": lambda T, x: T.nn.functional.pad(x * x, (2, 2, 1, 0), mode="circular"),
+    "einsum": lambda T, x: T.einsum("abij,abjk->abik", x * x, x.sin()) + T.einsum("abij->ab", x.cos())[..., None, None],
+    "einsum_three": lambda T, x: T.einsum("nchw,cw,h->nc", x * x, x[0, :, 0].sin(), x[1, 0, :, 1]),
     "linalg_inv": lambda T, x: T.linalg.inv(x * x + 3 * T.eye(5, dtype=T.float64)),
     "linalg_solve": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x.sin()),
     "linalg_solve_vector": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x[..., 0].cos()),
@@ -193,7 +195,7 @@ def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
     for name in sorted(UNSUPPORTED):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, _chain([name]))
-    for build in (lambda T, x, w, b: T.einsum("ij,jk->ik", x, w),):
+    for build in (lambda T, x, w, b: T.einsum("ii,ij->j", x * w, b),):  # (a repeated label: a diagonal)
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, build)
 

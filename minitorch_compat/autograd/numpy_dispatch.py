@@ -241,7 +241,7 @@ def _tables():
 def _build_tables():
     global _pointwise, _reduction, _shape, _linalg, _creation, _transformations
     from .._ops import pointwise as _pointwise, reduction as _reduction, shape as _shape, transformations as _transformations
-    from .._ops import linalg as _linalg, creation as _creation
+    from .._ops import linalg as _linalg, creation as _creation, einsum as _einsum
 
     P = _pointwise
     # ``ndarray + tensor`` and friends: the Tensor's operator, as before this protocol existed.
@@ -282,5 +282,6 @@ def _build_tables():
         np.roll: lambda a, shift, axis=None: _transformations.roll(_t(a), shift, axis),
         np.rot90: lambda m, k=1, axes=(0, 1): _transformations.rot90(_t(m), k, axes),
         np.tril: lambda m, k=0: _transformations.tril(_t(m), k), np.triu: lambda m, k=0: _transformations.triu(_t(m), k),
+        np.einsum: lambda subscripts, *operands, optimize=False: _einsum.einsum(subscripts, *[_t(o) for o in operands]),
     }
     return _OPERATORS, _UFUNCS, _FUNCTIONS
