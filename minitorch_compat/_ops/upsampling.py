@@ -35,6 +35,7 @@ images) raise ``NotImplementedError``.
 """
 import numpy as np
 
+from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
 from .pointwise import _operand
 
@@ -133,6 +134,15 @@ class Interpolate(ArrayFunction):
         for axis in range(len(ctx.tables)):
             idx, w = ctx.tables[axis]
             g = _scatter(g, idx, w, axis + 2, ctx.in_shape[axis + 2])
+        return g
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: each axis's taps as one matrix product, recorded
+        for axis in range(len(ctx.tables)):
+            idx, w = ctx.tables[axis]
+            taps = np.zeros((idx.shape[0], ctx.in_shape[axis + 2]), dtype=g._data.dtype)
+            np.add.at(taps, (np.arange(idx.shape[0])[:, None], idx), 1 if w is None else w)
+            g = (g.transpose(axis + 2, -1) @ _wrap(taps)).transpose(axis + 2, -1)
         return g
 
 
