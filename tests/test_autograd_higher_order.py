@@ -20,8 +20,7 @@ from test_autograd_graph import OPS
 
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = {"cdist", "cumprod", "householder_product", "linalg_pinv", "matrix_exp", "weight_norm",
-               "logcumsumexp", "sdpa_math"}
+UNSUPPORTED = {"cdist", "householder_product", "linalg_pinv", "matrix_exp", "weight_norm", "sdpa_math"}
 # sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool or
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
 # x): torch's first gradient requires grad (through threshold_backward's saved result;
@@ -165,6 +164,8 @@ POOLS = {
     "pad_reflect": lambda T, x: T.nn.functional.pad(x * x, (2, 1, 1, 3), mode="reflect"),
     "pad_replicate": lambda T, x: T.nn.functional.pad(x.sin(), (1, 2, 0, 2), mode="replicate"),
     "pad_circular": lambda T, x: T.nn.functional.pad(x * x, (2, 2, 1, 0), mode="circular"),
+    "cumprod": lambda T, x: (x.sin() + 1.5).cumprod(3) * x,
+    "logcumsumexp": lambda T, x: (x * x).logcumsumexp(2) * x.cos(),
     "einsum": lambda T, x: T.einsum("abij,abjk->abik", x * x, x.sin()) + T.einsum("abij->ab", x.cos())[..., None, None],
     "einsum_three": lambda T, x: T.einsum("nchw,cw,h->nc", x * x, x[0, :, 0].sin(), x[1, 0, :, 1]),
     "upsample_nearest": lambda T, x: T.nn.functional.interpolate(x * x, scale_factor=2, mode="nearest"),
@@ -201,7 +202,8 @@ def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
     for name in sorted(UNSUPPORTED):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, _chain([name]))
-    for build in (lambda T, x, w, b: T.einsum("ii,ij->j", x * w, b),):  # (a repeated label: a diagonal)
+    for build in (lambda T, x, w, b: T.einsum("ii,ij->j", x * w, b),  # (a repeated label: a diagonal)
+                  lambda T, x, w, b: (x * w * T.tensor([0.0, 1.0, 1.0], dtype=T.float64)).cumprod(1)):  # (a zero)
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, build)
 

@@ -82,6 +82,16 @@ class CumProd(_Running):
         at_zero = _reverse_cumulative(np.add, g * without_zero, d)
         return np.where(k == first_zero, at_zero, grad)
 
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph, for inputs without a zero: the same formula, recorded
+        x, d = ctx._inputs[0], ctx.dim
+        if d is None or x.shape[d] == 1:
+            return g
+        if (x._data == 0).any():
+            from ..autograd import numpy_dispatch
+            numpy_dispatch.refuse("the formula for inputs holding a zero")
+        return (g * x.cumprod(d)).flip(d).cumsum(d).flip(d) / x
+
 
 def cumsum(input, dim, *, dtype=None, out=None):
     return _cumulative(CumSum, input, dim, dtype, out)
@@ -156,6 +166,17 @@ class LogCumSumExp(_Running):
         negative = np.where(g < 0, log_abs, lowest)
         return (np.exp(_reverse_cumulative(np.logaddexp, positive - out, d) + x)
                 - np.exp(_reverse_cumulative(np.logaddexp, negative - out, d) + x))
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same formula, the reverse running sums as logcumsumexp
+        from .pointwise import where
+        x, d = ctx._inputs[0], ctx.dim
+        if d is None:
+            return g
+        out, lowest, log_abs = x.logcumsumexp(d), float(np.finfo(g._data.dtype).min), g.abs().log()
+        def reverse(a):
+            return (a - out).flip(d).logcumsumexp(d).flip(d) + x
+        return reverse(where(g > 0, log_abs, lowest)).exp() - reverse(where(g < 0, log_abs, lowest)).exp()
 
 
 def logcumsumexp(input, dim, *, out=None):
