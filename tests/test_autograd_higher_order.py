@@ -20,7 +20,7 @@ from test_autograd_graph import OPS
 
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = {"cdist", "householder_product", "linalg_pinv", "matrix_exp", "weight_norm", "sdpa_math"}
+UNSUPPORTED = {"cdist", "householder_product", "linalg_pinv", "matrix_exp", "weight_norm"}
 # sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool or
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
 # x): torch's first gradient requires grad (through threshold_backward's saved result;
@@ -166,6 +166,12 @@ POOLS = {
     "pad_circular": lambda T, x: T.nn.functional.pad(x * x, (2, 2, 1, 0), mode="circular"),
     "cumprod": lambda T, x: (x.sin() + 1.5).cumprod(3) * x,
     "logcumsumexp": lambda T, x: (x * x).logcumsumexp(2) * x.cos(),
+    # (2-d query/key/value: torch's math path, whose softmax has a double backward; its
+    # fused CPU kernel, taken for 4-d inputs, has none in torch either)
+    "attention_masked": lambda T, x: T.nn.functional.scaled_dot_product_attention(
+        x[0, 0] * x[0, 1], x[1, 0].sin(), x[1, 1].cos(), attn_mask=T.tensor([[True, False, True, True, False]])),
+    "attention_float_mask": lambda T, x: T.nn.functional.scaled_dot_product_attention(
+        x[0, 0] * x[0, 0], x[1, 2], x[0, 2].sin(), attn_mask=x[1, 1].detach()),
     "einsum": lambda T, x: T.einsum("abij,abjk->abik", x * x, x.sin()) + T.einsum("abij->ab", x.cos())[..., None, None],
     "einsum_three": lambda T, x: T.einsum("nchw,cw,h->nc", x * x, x[0, :, 0].sin(), x[1, 0, :, 1]),
     "upsample_nearest": lambda T, x: T.nn.functional.interpolate(x * x, scale_factor=2, mode="nearest"),

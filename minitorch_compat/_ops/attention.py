@@ -61,6 +61,7 @@ def _softmax_backward(y, g, dim):
 class SafeSoftmax(ArrayFunction):
     """``_safe_softmax`` as a node (the math path's)."""
     _backward_name = "SafeSoftmaxBackward0"
+    _saved_names = ("result",)  # (under create_graph the saved output is this node's result)
 
     @staticmethod
     def forward(ctx, x, dim):
