@@ -51,7 +51,12 @@ class Softmax(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return y * (g - np.sum(g * y, axis=ctx.dim, keepdims=True))
+        return softmax_backward(y, g, ctx.dim)
+
+
+def softmax_backward(y, g, dim):
+    """The gradient through ``y = softmax(x)``: ``y * (g - sum(g * y))`` along ``dim``."""
+    return y * (g - np.sum(g * y, axis=dim, keepdims=True))
 
 
 class LogSoftmax(ArrayFunction):

@@ -25,6 +25,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import _wrap, _wrap_dim
 from ..autograd.function import ArrayFunction
+from .activation import Softmax, softmax_backward
 from .dropout import dropout as _dropout
 from .linalg import matmul
 from .pointwise import _operand
@@ -54,14 +55,9 @@ def _safe_softmax(x, dim):
     return np.where(masked, 0, e / np.where(masked, 1, s)).astype(x.dtype, copy=False)
 
 
-def _softmax_backward(y, g, dim):
-    return y * (g - np.sum(g * y, axis=dim, keepdims=True))
-
-
-class SafeSoftmax(ArrayFunction):
-    """``_safe_softmax`` as a node (the math path's)."""
+class SafeSoftmax(Softmax):
+    """``_safe_softmax`` as a node (the math path's): softmax's backward, a safe forward."""
     _backward_name = "SafeSoftmaxBackward0"
-    _saved_names = ("result",)  # (under create_graph the saved output is this node's result)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -69,11 +65,6 @@ class SafeSoftmax(ArrayFunction):
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
-
-    @staticmethod
-    def backward(ctx, g):
-        y, = ctx.saved_tensors
-        return _softmax_backward(y, g, ctx.dim)
 
 
 class FlashAttention(ArrayFunction):
@@ -103,7 +94,7 @@ class FlashAttention(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         q, k, v, p = ctx.saved_tensors
-        ds = _softmax_backward(p, g @ v.swapaxes(-1, -2), -1) * ctx.scale
+        ds = softmax_backward(p, g @ v.swapaxes(-1, -2), -1) * ctx.scale
         return ds @ k, ds.swapaxes(-1, -2) @ q, p.swapaxes(-1, -2) @ g
 
 

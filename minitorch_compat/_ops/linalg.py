@@ -6,6 +6,7 @@ dimensions that were broadcast are summed away, and 1-d operands are treated as 
 (left) or a column (right) and squeezed back, exactly as ``torch.matmul`` documents.
 torch does not promote dtypes in matrix products: mixed dtypes are an error.
 """
+import math
 import warnings
 
 import numpy as np
@@ -158,7 +159,7 @@ class Linear(ArrayFunction):
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
-        ctx.folded = None if x.ndim < 3 or x.flags.c_contiguous else _folded_name(x)  # see _linear_graph
+        ctx.folded = None if x.ndim < 3 or x.flags.c_contiguous else matmul_graph.layout(x)  # see _linear_graph
         out = np.matmul(x, w.T)
         if b is not None:
             out += b  # out is a fresh array, so adding in place is safe
@@ -199,15 +200,6 @@ class Linear(ArrayFunction):
         return (*gb, gx, None if gw is None else gw.T), lambda r: (r[-2], None if r[-1] is None else r[-1].T, *r[:-2])
 
 
-def _folded_name(x):
-    """How torch's ``x.reshape(-1, k)`` records a non-contiguous batch: a view if the strides allow."""
-    try:
-        np.reshape(x, (-1, x.shape[-1]), copy=False)
-        return "ReshapeAliasBackward0"
-    except ValueError:
-        return "copy"
-
-
 def _linear_graph(node):
     """(name, input edges) of the nodes torch records for ``F.linear``: see ``Linear``."""
     x, w = node._next[0], node._next[1] and shown_node("TBackward0", node._next[1])
@@ -216,8 +208,8 @@ def _linear_graph(node):
     if ndim == 2:
         return ("AddmmBackward0", bias + (x, w)) if bias else ("MmBackward0", (x, w))
     if node.folded:  # a non-contiguous batch: torch reshapes it as reshape does, then adds the bias apart
-        x = x and (shown_node("UnsafeViewBackward0", shown_node("CloneBackward0", x)) if node.folded == "copy"
-                   else shown_node(node.folded, x))
+        shape, strides = node.folded
+        x = matmul_graph.reshaped((shape, strides, x), (math.prod(shape[:-1]), shape[-1]))[2]
         product = shown_node("UnsafeViewBackward0", shown_node("MmBackward0", x, w))
         return ("AddBackward0", (product,) + bias) if bias else ("UnsafeViewBackward0", product[0]._next)
     x = x and shown_node("ViewBackward0" if bias or ndim > 1 else "UnsqueezeBackward0", x)

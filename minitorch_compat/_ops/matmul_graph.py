@@ -46,7 +46,7 @@ def _matmul(a, b):
         transpose = ndb > nda
         t1 = _view("TransposeBackward0", _mT(b)) if transpose else a
         t2 = (_view("TBackward0", _mT(a)) if nda == 2 else a) if transpose else b
-        folded = _reshape(t1, (math.prod(t1[0][:-1]), t1[0][-1]))
+        folded = reshaped(t1, (math.prod(t1[0][:-1]), t1[0][-1]))
         product = shown_node("MmBackward0" if len(t2[0]) == 2 else "MvBackward0", folded[2], t2[2])
         out = shown_node("UnsafeViewBackward0", product)
         if transpose and len(t2[0]) == 2:
@@ -61,13 +61,13 @@ def _matmul(a, b):
             return _matmul(a, _squeezed(b))
     batch = np.broadcast_shapes(a[0][:-2], b[0][:-2] if ndb > 1 else ())
     n, m1 = (a[0][-2] if nda > 1 else 1), a[0][-1]
-    left = _reshape(_expand(a, batch + (n, m1)), (math.prod(batch), n, m1))
+    left = reshaped(_expand(a, batch + (n, m1)), (math.prod(batch), n, m1))
     if ndb == 1:
-        right = _reshape(_expand(b, batch + b[0]), (math.prod(batch), b[0][0]))
+        right = reshaped(_expand(b, batch + b[0]), (math.prod(batch), b[0][0]))
         right = _view("UnsqueezeBackward0", right)
         product = shown_node("SqueezeBackward1", shown_node("BmmBackward0", left[2], right[2]))
     else:
-        right = _reshape(_expand(b, batch + b[0][-2:]), (math.prod(batch),) + b[0][-2:])
+        right = reshaped(_expand(b, batch + b[0][-2:]), (math.prod(batch),) + b[0][-2:])
         product = shown_node("BmmBackward0", left[2], right[2])
     return shown_node("UnsafeViewBackward0", product)
 
@@ -117,7 +117,7 @@ def _view_strides(o, shape):
         return None
 
 
-def _reshape(o, shape):
+def reshaped(o, shape):
     """``o.reshape(shape)``: a view when the strides allow one, else a copy (``shape.Reshape``)."""
     strides = _view_strides(o, shape)
     if strides is None:
