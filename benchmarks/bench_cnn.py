@@ -39,7 +39,7 @@ import sys
 
 import numpy as np
 
-from .harness import Row, compare, cuda_device, match_threads, median_time, run_and_print
+from .harness import Row, compare, cuda_device, match_threads, median_time, profile_step, run_and_print
 
 
 def build(T, sd=None):
@@ -99,20 +99,6 @@ def resnet18_fwd_bwd(T, V, sd, batch=8, size=64):
     return step
 
 
-def profile(sd):
-    import cProfile
-    import pstats
-    import minitorch_compat
-    step = train_step(minitorch_compat, sd)
-    step()
-    prof = cProfile.Profile()
-    prof.enable()
-    for _ in range(5):
-        step()
-    prof.disable()
-    pstats.Stats(prof).sort_stats("tottime").print_stats(12)
-
-
 def run(quick=False, tiny=False):
     import torch
     import minitorch_compat
@@ -160,6 +146,7 @@ if __name__ == "__main__":
     if "--profile" in sys.argv:
         import torch
         torch.manual_seed(0)
-        profile(build(torch).state_dict())
+        import minitorch_compat
+        profile_step(train_step(minitorch_compat, build(torch).state_dict()), top=12)
     else:
         main(quick="--quick" in sys.argv)

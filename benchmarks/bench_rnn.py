@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 
-from .harness import Row, compare, run_and_print
+from .harness import Row, compare, profile_step, run_and_print
 
 VOCAB, EMBED, HIDDEN, LAYERS, CLASSES = 1000, 64, 128, 2, 2
 
@@ -63,20 +63,6 @@ def train_step(T, sd, batch=32, steps=35):
     return step
 
 
-def profile(sd):
-    import cProfile
-    import pstats
-    import minitorch_compat
-    step = train_step(minitorch_compat, sd)
-    step()
-    prof = cProfile.Profile()
-    prof.enable()
-    for _ in range(5):
-        step()
-    prof.disable()
-    pstats.Stats(prof).sort_stats("tottime").print_stats(15)
-
-
 def run(quick=False, tiny=False):
     import torch
     import minitorch_compat
@@ -97,6 +83,7 @@ if __name__ == "__main__":
     if "--profile" in sys.argv:
         import torch
         torch.manual_seed(0)
-        profile(build(torch).state_dict())
+        import minitorch_compat
+        profile_step(train_step(minitorch_compat, build(torch).state_dict()), top=15)
     else:
         main(quick="--quick" in sys.argv)

@@ -89,6 +89,20 @@ def compare(fn_torch, fn_ours, *more, number=1, repeats=5, warmup=1, budget=None
     return tuple(pick(t) for t in times)
 
 
+def profile_step(step, top=15, runs=5):
+    """Where our time goes: ``step`` once to warm up, then ``runs`` times under cProfile;
+    prints the ``top`` functions by own time (each benchmark's ``--profile``)."""
+    import cProfile
+    import pstats
+    step()
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(runs):
+        step()
+    prof.disable()
+    pstats.Stats(prof).sort_stats("tottime").print_stats(top)
+
+
 def median_time(fn, number=1, repeats=5, warmup=1):
     """Median seconds per call of one function (torch on CUDA, timed apart from the CPU engines)."""
     for _ in range(warmup):
