@@ -138,6 +138,26 @@ def test_hooks_that_replace_gradients_give_torchs_grads(kind, out_scale, in_scal
     assert_same_grads(ours[1], theirs[1])
 
 
+@pytest.mark.parametrize("kind", ["linear", "mlp"])
+@pytest.mark.parametrize("hook", ["pre", "full"])
+@pytest.mark.parametrize("ret", ["None", "(None,)", "[g * 2]"])
+def test_hooks_returning_none_or_a_list_match_torch(kind, hook, ret):
+    """None keeps the gradients; ``(None,)`` makes them None (torch's undefined gradient:
+    the input node then gets zeros, the parameters no gradient at all); a list is accepted."""
+    def replace(model):
+        log = logs[type(model).__module__.split(".")[0]]
+        result = {"None": lambda gs: None, "(None,)": lambda gs: (None,), "[g * 2]": lambda gs: [gs[0] * 2]}[ret]
+        if hook == "pre":
+            model.register_full_backward_pre_hook(lambda m, go: result(go))
+        else:
+            model.register_full_backward_hook(lambda m, gi, go: result(gi))
+        model.register_full_backward_hook(recorder(log, "full"))
+    logs = {"minitorch_compat": [], "torch": []}
+    ours, theirs = run(mt, kind, True, [], replace), run(torch, kind, True, [], replace)
+    assert_same_log(logs["minitorch_compat"], logs["torch"])
+    assert_same_grads(ours[1], theirs[1])
+
+
 def test_grad_fn_is_torchs_identity_node():
     def graph(T):
         model = build(T, "linear")
