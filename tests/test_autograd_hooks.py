@@ -3,8 +3,7 @@
 ``register_post_accumulate_grad_hook``, ``retain_grad``, the order they run in, hooks that
 replace gradients (checked as torch checks them), None gradients (torch's undefined ones),
 the hooks of a leaf's ``AccumulateGrad`` node, and ``handle.remove()``; plus the
-``autograd.Function`` extras
-(``set_materialize_grads``, ``jvp``/``vmap`` messages).
+``autograd.Function`` extras (``set_materialize_grads``, ``jvp``/``vmap`` messages).
 """
 import pytest
 import torch
