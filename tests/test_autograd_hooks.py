@@ -1,8 +1,9 @@
 """Hooks on the backward graph, compared with torch: ``Node.register_hook`` and
 ``register_prehook``, ``Tensor.register_hook`` (leaf and non-leaf),
 ``register_post_accumulate_grad_hook``, ``retain_grad``, the order they run in, hooks that
-replace gradients, and ``handle.remove()``; plus the ``autograd.Function`` extras
-(``set_materialize_grads``, ``jvp``/``vmap`` messages).
+replace gradients (checked as torch checks them), None gradients (torch's undefined ones),
+the hooks of a leaf's ``AccumulateGrad`` node, and ``handle.remove()``; plus the
+``autograd.Function`` extras (``set_materialize_grads``, ``jvp``/``vmap`` messages).
 """
 import pytest
 import torch
@@ -139,6 +140,157 @@ def test_hooks_under_create_graph():
         return g, h
     for o, t in zip(run(mt), run(torch)):
         assert_close(o, t, rtol=1e-10, atol=1e-10)
+
+
+# ---- None gradients and what a hook may return ------------------------------------------------------
+def _values_or_none(gs):
+    return [_values(g) for g in gs]
+
+
+def _none_scenario(T, case):
+    """torch's undefined gradient: a hook returning None keeps the gradient; ``(None,)``
+    replaces it by None, which still reaches every node below (their hooks see None), a
+    built-in node that got only None runs no formula, and a user's Function gets zeros."""
+    log = []
+    x = T.tensor([[1.0, 2.0], [3.0, 0.5]], dtype=T.float64, requires_grad=True)
+    w = T.tensor([[0.5, -1.0], [2.0, 1.5]], dtype=T.float64, requires_grad=True)
+    x.register_hook(lambda g: log.append(("x hook", _values(g))))
+    x.register_post_accumulate_grad_hook(lambda t: log.append(("x accumulated", _values(t.grad))))
+
+    class Twice(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.set_materialize_grads(case != "user function, no materialize")
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            log.append(("Twice.backward", _values(g)))
+            return None if g is None else g * 2
+    y = Twice.apply(x) if case.startswith("user function") else x * w
+    y.register_hook(lambda g: log.append(("y hook", _values(g))))
+    y.retain_grad()
+    y.grad_fn.register_prehook(lambda go: log.append(("y pre", _values_or_none(go))))
+    y.grad_fn.register_hook(lambda gi, go: log.append(("y post", _values_or_none(gi), _values_or_none(go))))
+    if case == "unbind, one output None":
+        a, b = y.unbind(0)
+        a.grad_fn.register_prehook(lambda go: (None, go[1]))
+        z = a * 2 + b.exp()
+    elif case == "unbind, all None":
+        a, b = y.unbind(0)
+        a.grad_fn.register_prehook(lambda go: (None, None))
+        z = a * 2 + b.exp()
+    elif case == "unused output":
+        a, b = y.unbind(0)
+        b.register_hook(lambda g: log.append(("unused b hook", _values(g))))
+        z = a * 2
+    else:
+        z = y.exp()
+        z.grad_fn.register_prehook(lambda go: None if case == "pre-hook returns None" else (None,))
+    z.sum().backward()
+    return log, _values(x.grad), _values(w.grad), _values(y.grad)
+
+
+@pytest.mark.parametrize("case", ["pre-hook returns None", "pre-hook returns (None,)", "unbind, one output None",
+                                  "unbind, all None", "unused output", "user function",
+                                  "user function, no materialize"])
+def test_none_gradients_reach_the_hooks_below_as_in_torch(case):
+    assert _none_scenario(mt, case) == _none_scenario(torch, case)
+
+
+def test_none_gradient_under_autograd_grad():
+    def run(T, **kw):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * 2).exp()
+        y.grad_fn.register_prehook(lambda go: (None,))
+        return [_values(g) for g in T.autograd.grad(y.sum(), x, **kw)]
+    for kw in ({"allow_unused": True}, {"materialize_grads": True}):
+        assert run(mt, **kw) == run(torch, **kw)
+    raises_like(run, match_message=True)
+
+
+def _bad_hook(T, where, value):
+    """A hook of kind ``where`` (its name shows in torch's messages) returning ``value``."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    results = {"two": lambda g: (g, g), "empty": lambda g: (), "bare tensor": lambda g: g * 2,
+               "list": lambda g: [g], "int": lambda g: (5,), "double": lambda g: (g.double(),),
+               "long": lambda g: (T.tensor([1, 2]),), "0-d": lambda g: (T.tensor(1.0),),
+               "wider": lambda g: (T.ones(3),)}
+    ret = results[value]
+
+    def my_hook(*grads):
+        g = grads[0] if where in ("tensor", "leaf") else grads[0][0]  # (the gradient, or the first of a tuple)
+        r = ret(g)
+        return r[0] if where in ("tensor", "leaf") and isinstance(r, tuple) and len(r) == 1 else r
+    y = x.exp()
+    if where == "pre":
+        y.grad_fn.register_prehook(my_hook)
+    elif where == "post":
+        y.grad_fn.register_hook(my_hook)
+    elif where == "tensor":
+        y.register_hook(my_hook)
+    elif where == "leaf":
+        x.register_hook(my_hook)
+    elif where == "AccumulateGrad pre":
+        y.grad_fn.next_functions[0][0].register_prehook(my_hook)
+    y.sum().backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("where", ["pre", "post", "tensor", "leaf", "AccumulateGrad pre"])
+@pytest.mark.parametrize("value", ["two", "empty", "bare tensor", "list", "int", "double", "long", "0-d", "wider"])
+def test_wrong_hook_results_raise_torchs_errors(where, value):
+    try:
+        expected = _bad_hook(torch, where, value)
+    except Exception:
+        raises_like(lambda T: _bad_hook(T, where, value), match_message=True)
+    else:
+        assert_close(_bad_hook(mt, where, value), expected)
+
+
+def test_a_hook_cannot_replace_a_none_gradient():
+    def run(T, where):
+        x = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        a, b = (x * 1).unbind(0)
+        if where == "pre":
+            a.grad_fn.register_prehook(lambda go: (go[0], T.ones(2)))
+        elif where == "post":
+            x.register_hook(lambda g: None)
+            z = (x * 2).exp()
+            z.grad_fn.register_prehook(lambda go: (None,))
+            z.grad_fn.register_hook(lambda gi, go: (T.ones(2, 2), None))
+            return z.sum().backward()
+        else:
+            b.register_hook(lambda g: T.ones(2))
+        (a * 2).sum().backward()
+    for where in ("pre", "post", "tensor"):
+        raises_like(lambda T: run(T, where), match_message=True)
+
+
+def test_accumulate_grad_node_hooks_and_post_accumulate_hook_result():
+    def run(T):
+        log = []
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        node = y.grad_fn.next_functions[0][0]
+        handles = [node.register_hook(lambda gi, go: log.append(("node post", len(gi), _values_or_none(go),
+                                                                  _values(x.grad)))),
+                   node.register_prehook(lambda go: log.append(("node pre", _values_or_none(go))) or (go[0] * 10,)),
+                   x.register_hook(lambda g: log.append(("leaf", _values(g))) or g * 3),
+                   x.register_post_accumulate_grad_hook(lambda t: log.append(("accumulated", _values(t.grad))))]
+        y.sum().backward()
+        for h in handles:
+            h.remove()
+        y = x * 2
+        y.sum().backward()
+        return log, _values(x.grad), [type(h).__module__.split(".", 1)[1] + "." + type(h).__name__ for h in handles]
+    assert run(mt) == run(torch)
+
+    def returns_value(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        x.register_post_accumulate_grad_hook(lambda t: t * 2)
+        (x * 2).sum().backward()
+    raises_like(returns_value, match_message=True)
 
 
 # ---- autograd.Function extras ---------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """What a node saved for backward, compared with torch: ``grad_fn._saved_<name>`` with
-torch's names, the error once freed, and ``torch.autograd.graph.saved_tensors_hooks``,
-``save_on_cpu`` and ``disable_saved_tensors_hooks``.
+torch's names (tensors, and for the common nodes everything else ``dir(grad_fn)`` shows:
+dims, sizes, alpha, conv geometry...), the error once freed, and
+``torch.autograd.graph.saved_tensors_hooks``, ``save_on_cpu`` and
+``disable_saved_tensors_hooks``.
 """
 import numpy as np
 import pytest
@@ -73,6 +75,70 @@ def test_saved_attributes_and_freed_error(case):
             assert o[1:] == t[1:]
         else:
             assert o == t
+
+
+# op -> what torch's node shows besides (and with) its tensors: every ``_saved_*`` name in
+# ``dir(grad_fn)``, and each value with its Python type (dims as given, non-negative)
+NODE_ATTRIBUTES = {
+    "add": lambda T, x, w, F: x + w, "add_alpha": lambda T, x, w, F: T.add(x, w, alpha=2),
+    "add_float_alpha": lambda T, x, w, F: T.add(x, w, alpha=0.5), "sub_alpha": lambda T, x, w, F: T.sub(x, w, alpha=3),
+    "rsub": lambda T, x, w, F: 1 - x, "mul": lambda T, x, w, F: x * w, "mul_constant": lambda T, x, w, F: x * w.detach(),
+    "div": lambda T, x, w, F: x / w, "pow_int": lambda T, x, w, F: x ** 2, "pow_float": lambda T, x, w, F: x ** 2.5,
+    "neg": lambda T, x, w, F: -x, "exp": lambda T, x, w, F: x.exp(), "leaky_relu": lambda T, x, w, F: F.leaky_relu(x, 0.2),
+    "gelu": lambda T, x, w, F: F.gelu(x), "gelu_tanh": lambda T, x, w, F: F.gelu(x, approximate="tanh"),
+    "sum": lambda T, x, w, F: x.sum(), "sum_dim": lambda T, x, w, F: x.sum(1),
+    "sum_dims_keep": lambda T, x, w, F: x.sum((1, 0), keepdim=True), "mean": lambda T, x, w, F: x.mean(),
+    "mean_dim": lambda T, x, w, F: x.mean(0), "softmax": lambda T, x, w, F: x.softmax(1),
+    "log_softmax": lambda T, x, w, F: x.log_softmax(0), "mm": lambda T, x, w, F: x.mm(w.t().contiguous()),
+    "matmul": lambda T, x, w, F: x @ w.t().contiguous(), "t": lambda T, x, w, F: x.t(),
+    "transpose": lambda T, x, w, F: x.transpose(0, 1), "permute": lambda T, x, w, F: x.permute(1, 0),
+    "view": lambda T, x, w, F: x.view(6), "reshape": lambda T, x, w, F: x.reshape(3, 2),
+    "expand": lambda T, x, w, F: x[:1].expand(4, 3), "cat": lambda T, x, w, F: T.cat([x, w], 1),
+    "stack": lambda T, x, w, F: T.stack([x, w]),
+    "conv2d": lambda T, x, w, F: F.conv2d(x.reshape(1, 1, 2, 3), w.reshape(1, 1, 2, 3)[..., :2], padding=1, stride=2),
+    "conv2d_bias": lambda T, x, w, F: F.conv2d(x.reshape(1, 1, 2, 3), w.reshape(3, 1, 1, 2), w[0], dilation=(1, 2)),
+}
+
+
+def _node_attributes(T, case):
+    x = T.tensor([[0.5, -1.5, 2.0], [2.0, 0.3, -0.7]], dtype=T.float64, requires_grad=True)
+    w = T.tensor([[1.5, 0.5, 0.2], [0.2, 1.3, 0.9]], dtype=T.float64, requires_grad=True)
+    y = NODE_ATTRIBUTES[case](T, x, w, T.nn.functional)
+    node, out = y.grad_fn, {}
+    for name in [a for a in dir(node) if a.startswith("_saved_")]:
+        v = getattr(node, name)
+        out[name] = ("tensor", v.detach().numpy().tolist(), str(v.dtype), v is x) if isinstance(v, T.Tensor) else \
+            (type(v).__name__, v)
+    y.sum().backward()
+    after = {}
+    for name in out:  # non-tensors stay readable; tensors are freed
+        try:
+            v = getattr(node, name)
+            after[name] = "tensor" if isinstance(v, T.Tensor) else v
+        except RuntimeError as e:
+            after[name] = str(e)
+    return out, node.name(), after
+
+
+@pytest.mark.parametrize("case", sorted(NODE_ATTRIBUTES))
+def test_node_saved_attributes_names_types_and_values_match_torch(case):
+    ours, theirs = _node_attributes(mt, case), _node_attributes(torch, case)
+    assert sorted(ours[0]) == sorted(theirs[0]), ours[1]
+    for name, t in theirs[0].items():
+        o = ours[0][name]
+        assert o[0] == t[0] and o[2:] == t[2:], name
+        if t[0] == "tensor":
+            np.testing.assert_allclose(o[1], t[1], rtol=1e-12, err_msg=name)
+        else:
+            assert o[1] == t[1], name
+    assert ours[1:] == theirs[1:]
+
+
+def test_missing_saved_attribute_names_the_node():
+    for case in ("neg", "sum", "mm", "conv2d"):
+        raises_like(lambda T: getattr(NODE_ATTRIBUTES[case](T, T.ones(2, 3, requires_grad=True),
+                                                            T.ones(2, 3, requires_grad=True), T.nn.functional).grad_fn,
+                                      "_saved_foo"), match_message=True)
 
 
 def test_saved_tensor_of_user_function():

@@ -47,6 +47,9 @@ def build(T, kind):
         "conv": lambda nn: nn.Sequential(nn.Unflatten(1, (3, 2, 2)), nn.Conv2d(3, 2, 2, padding=1), nn.Flatten()),
         "mlp": lambda nn: nn.Sequential(nn.Linear(12, 5), nn.ReLU(), nn.Linear(5, 3)),
         "linear relu": lambda nn: nn.Sequential(nn.Linear(12, 5), nn.ReLU()),
+        "batchnorm": lambda nn: nn.Sequential(nn.Unflatten(1, (3, 2, 2)), nn.BatchNorm2d(3), nn.Flatten()),
+        "residual add": lambda nn: ending_in(nn, lambda m, x: m.inner(x) + x, 12),
+        "times two": lambda nn: ending_in(nn, lambda m, x: m.inner(x) * 2, 3),
     }[kind]
     reference = make(torch.nn)
     if T is torch:
@@ -54,6 +57,18 @@ def build(T, kind):
     model = make(mt.nn)
     model.load_state_dict({k: mt.tensor(v.numpy()) for k, v in reference.state_dict().items()})
     return model
+
+
+def ending_in(nn, forward, out_features):
+    """A module around a Linear whose forward ends in another op (``x + y``, ``x * 2``)."""
+    class Ending(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = nn.Linear(12, out_features)
+
+        def forward(self, x):
+            return forward(self, x)
+    return Ending()
 
 
 def as_arrays(grads):
@@ -135,6 +150,26 @@ def test_hooks_that_replace_gradients_give_torchs_grads(kind, out_scale, in_scal
             first.register_full_backward_hook(lambda m, gi, go: [g * in_scale for g in gi])
     ours, theirs = run(mt, kind, True, ["full"], replace), run(torch, kind, True, ["full"], replace)
     assert_same_log(ours[0], theirs[0])
+    assert_same_grads(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("kind", ["linear", "mlp"])
+@pytest.mark.parametrize("hook", ["pre", "full"])
+@pytest.mark.parametrize("ret", ["None", "(None,)", "[g * 2]"])
+def test_hooks_returning_none_or_a_list_match_torch(kind, hook, ret):
+    """None keeps the gradients; ``(None,)`` makes them None (torch's undefined gradient:
+    the input node then gets zeros, the parameters no gradient at all); a list is accepted."""
+    def replace(model):
+        log = logs[type(model).__module__.split(".")[0]]
+        result = {"None": lambda gs: None, "(None,)": lambda gs: (None,), "[g * 2]": lambda gs: [gs[0] * 2]}[ret]
+        if hook == "pre":
+            model.register_full_backward_pre_hook(lambda m, go: result(go))
+        else:
+            model.register_full_backward_hook(lambda m, gi, go: result(gi))
+        model.register_full_backward_hook(recorder(log, "full"))
+    logs = {"minitorch_compat": [], "torch": []}
+    ours, theirs = run(mt, kind, True, [], replace), run(torch, kind, True, [], replace)
+    assert_same_log(logs["minitorch_compat"], logs["torch"])
     assert_same_grads(ours[1], theirs[1])
 
 
@@ -293,7 +328,7 @@ def legacy(T, kind, scale):
             def forward(self, a):
                 return a * 2, a.sin()
         model = Two()
-    target = model[1] if kind == "conv" else model
+    target = model[1] if kind in ("conv", "batchnorm") else model
     target.register_backward_hook(recorder(log, "legacy"))
     if scale is not None:
         target.register_backward_hook(lambda m, gi, go: tuple(None if g is None else g * scale for g in gi))
@@ -308,9 +343,12 @@ def legacy(T, kind, scale):
     return log, [(w.category, str(w.message)) for w in caught], grads
 
 
-@pytest.mark.parametrize("kind", ["relu", "conv", "linear", "mlp", "linear relu", "two outputs"])
+@pytest.mark.parametrize("kind", ["relu", "conv", "linear", "mlp", "linear relu", "two outputs", "batchnorm",
+                                  "residual add", "times two"])
 @pytest.mark.parametrize("scale", [None, 0.5])
 def test_legacy_hook_sees_the_last_node_and_warns_as_torch(kind, scale):
+    """grad_input is that of the module's last node: (x, weight, bias) for a convolution or
+    a batch norm, both operands of ``a + b``, ``(grad, None)`` for ``x * 2``."""
     ours, theirs = legacy(mt, kind, scale), legacy(torch, kind, scale)
     assert_same_log(ours[0], theirs[0])
     assert ours[1] == theirs[1]

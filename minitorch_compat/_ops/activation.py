@@ -38,7 +38,7 @@ def log_softmax_lastdim_16bit(ctx, x):
 
 class Softmax(ArrayFunction):
     _backward_name = "SoftmaxBackward0"
-    _saved_names = ("result",)
+    _save_names = ("result",)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -61,7 +61,7 @@ def softmax_backward(y, g, dim):
 
 class LogSoftmax(ArrayFunction):
     _backward_name = "LogSoftmaxBackward0"
-    _saved_names = ("result",)
+    _save_names = ("result",)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -103,7 +103,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 class LeakyRelu(ArrayFunction):
     """``x`` where ``x > 0``, else ``slope * x``."""
     _backward_name = "LeakyReluBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, slope):
@@ -120,7 +120,7 @@ class LeakyRelu(ArrayFunction):
 class Elu(ArrayFunction):
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
     _backward_name = "EluBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, alpha):
@@ -137,7 +137,7 @@ class Elu(ArrayFunction):
 class Silu(ArrayFunction):
     """``x * sigmoid(x)`` (a.k.a. swish); backward ``s (1 + x (1 - s))`` with ``s = sigmoid(x)``."""
     _backward_name = "SiluBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x):
@@ -154,7 +154,7 @@ class Silu(ArrayFunction):
 class Softplus(ArrayFunction):
     """``log(1 + exp(beta x)) / beta``, and ``x`` itself where ``beta x > threshold``."""
     _backward_name = "SoftplusBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
@@ -179,7 +179,7 @@ class Gelu(ArrayFunction):
     """GELU(x) = x * Phi(x), Phi the standard normal CDF (computed in float64 from ``erf``);
     ``approximate='tanh'`` uses ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``."""
     _backward_name = "GeluBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, approximate):
@@ -208,7 +208,7 @@ class Hardtanh(ArrayFunction):
     """``clamp(x, min_val, max_val)``; the gradient passes strictly inside the interval
     (torch's ``hardtanh_backward`` zeroes it where ``x <= min_val`` or ``x >= max_val``)."""
     _backward_name = "HardtanhBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, *, min_val, max_val):

@@ -25,11 +25,10 @@ class MatMul(ArrayFunction):
     """``a @ b`` as one node. For operands of 3+ dims torch records reshapes around an
     ``mm`` or ``bmm``; ``grad_fn`` and ``next_functions`` show those (``matmul_graph.py``)."""
     layouts = None
-    _saved_for = _pack_order = (1, 0)
-    _saved_names_all = ("self", "mat2", "tensor", "vec")
+    _save_for = _pack_order = (1, 0)
 
     @property
-    def _saved_names(self):  # torch's names for the node it records
+    def _save_names(self):  # torch's names for the node it records
         return {"DotBackward0": ("self", "tensor"), "MvBackward0": ("self", "vec")}.get(self._backward_name, ("self", "mat2"))
 
     @staticmethod
@@ -154,7 +153,7 @@ ger = outer
 class Linear(ArrayFunction):
     """``x @ W^T + b`` as one node. torch records ``addmm(b, x, W.t())`` for a matrix ``x``
     (``mm`` without a bias, views around it for other ranks); ``next_functions`` shows that."""
-    _saved_for = (1, 0)
+    _save_for = (1, 0)
 
     @staticmethod
     def forward(ctx, x, w, b=None):

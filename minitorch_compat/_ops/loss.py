@@ -101,7 +101,7 @@ class BinaryCrossEntropy(ArrayFunction):
     """
     _backward_name = "BinaryCrossEntropyBackward0"
 
-    _saved_names = ("self", "target", "weight")
+    _save_names = ("self", "target", "weight")
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction):

@@ -154,7 +154,7 @@ class Rsub(ArrayFunction):
 
 class Mul(ArrayFunction):
     _backward_name = "MulBackward0"
-    _saved_names, _saved_for, _pack_order = ("self", "other"), (1, 0), (1, 0)
+    _save_names, _save_for, _pack_order = ("self", "other"), (1, 0), (1, 0)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -169,7 +169,7 @@ class Mul(ArrayFunction):
 
 class Div(ArrayFunction):
     _backward_name = "DivBackward0"
-    _saved_names, _saved_for, _pack_order = ("self", "other"), (1, None), (1, 0)
+    _save_names, _save_for, _pack_order = ("self", "other"), (1, None), (1, 0)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -187,11 +187,12 @@ class Div(ArrayFunction):
 class Pow(ArrayFunction):
     """``x ** exponent``: a tensor exponent is an input (PowBackward1), a number is a scalar
     attribute (PowBackward0). ``number ** tensor`` is ``PowScalarBase`` below."""
-    _saved_names = ("self", "exponent", "result")
+    _save_names = ("self", "exponent", "result")
 
     @staticmethod
     def forward(ctx, x, exponent):
         ctx._backward_name = "PowBackward1" if isinstance(exponent, np.ndarray) else "PowBackward0"
+        ctx.exponent = exponent  # (a number stays readable as grad_fn._saved_exponent after backward)
         out = np.power(x, exponent)
         ctx.save_for_backward(x, exponent, out)
         return out
@@ -207,7 +208,7 @@ class Pow(ArrayFunction):
 class PowScalarBase(ArrayFunction):
     """``base ** exponent`` for a number ``base`` (torch's pow.Scalar: PowBackward2)."""
     _backward_name = "PowBackward2"
-    _saved_names = ("self", "exponent", "result")
+    _save_names = ("self", "exponent", "result")
 
     @staticmethod
     def forward(ctx, exponent, base):
@@ -349,7 +350,7 @@ def _result_np_dtype(a, b):
 class Addcmul(ArrayFunction):
     """``x + value * t1 * t2`` as one node (what optimizers use for running averages)."""
     _backward_name = "AddcmulBackward0"
-    _saved_names, _saved_for = ("tensor1", "tensor2"), (2, 1)
+    _save_names, _save_for = ("tensor1", "tensor2"), (2, 1)
 
     @staticmethod
     def forward(ctx, x, t1, t2, value):
@@ -368,7 +369,7 @@ class Addcmul(ArrayFunction):
 class Addcdiv(ArrayFunction):
     """``x + value * t1 / t2`` as one node."""
     _backward_name = "AddcdivBackward0"
-    _saved_names = ("tensor1", "tensor2")
+    _save_names = ("tensor1", "tensor2")
 
     @staticmethod
     def forward(ctx, x, t1, t2, value):
@@ -387,7 +388,7 @@ class Lerp(ArrayFunction):
     ``|weight| < 0.5``, else as ``end - (end - input) * (1 - weight)``, so both ends are exact.
     A number ``weight`` is an attribute of the node (LerpBackward0), a tensor one an input
     (LerpBackward1)."""
-    _saved_names = ("self", "end", "weight")
+    _save_names = ("self", "end", "weight")
 
     @staticmethod
     def forward(ctx, x, end, weight):
@@ -456,7 +457,7 @@ def _binary(names, fn, grad, save_with_number=True):
     needs none of the values) and ``grad`` gets ``None`` for them."""
 
     class Binary(ArrayFunction):
-        _saved_names = ("self", "other", "result")
+        _save_names = ("self", "other", "result")
 
         @staticmethod
         def forward(ctx, *tensors, input=None, other=None):
@@ -559,7 +560,7 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
 
     class Unary(ArrayFunction):
         _backward_name = name
-        _saved_names = {"input": ("self",), "output": ("result",), None: None}[save]
+        _save_names = {"input": ("self",), "output": ("result",), None: None}[save]
 
         @staticmethod
         def forward(ctx, x):
@@ -736,7 +737,7 @@ class Clamp(ArrayFunction):
     Number bounds are passed as keywords (attributes of the node), tensor bounds
     positionally (inputs), as in torch.
     """
-    _saved_names = ("self", "min", "max")
+    _save_names = ("self", "min", "max")
 
     @staticmethod
     def forward(ctx, x, lo=None, hi=None, name="ClampBackward1"):
@@ -819,7 +820,7 @@ def clamp_max(input, max, *, out=None):
 
 class _MaxMin(ArrayFunction):
     np_fn = None
-    _saved_names = ("self", "other")
+    _save_names = ("self", "other")
 
     @classmethod
     def forward(cls, ctx, a, b):
@@ -867,7 +868,7 @@ def minimum(input, other, *, out=None):
 class Where(ArrayFunction):
     """``x`` where ``condition`` else ``y``; the condition is an attribute, not an input."""
     _backward_name = "WhereBackward0"
-    _saved_names = ("condition",)
+    _save_names = ("condition",)
 
     @staticmethod
     def forward(ctx, x, y, condition):

@@ -90,7 +90,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 class Prod(ArrayFunction):
     _backward_name = "ProdBackward0"
-    _saved_names = ("self", "result")
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axis, keepdim):
@@ -125,7 +125,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 # ---- max / min ------------------------------------------------------------------------------
 class MaxMinAll(ArrayFunction):
     """Full max/min: the gradient is shared evenly among tied winners (as torch does)."""
-    _saved_names = ("self", "result")
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, is_max):
@@ -145,7 +145,7 @@ class MaxMinAll(ArrayFunction):
 
 class MaxMinDim(ArrayFunction):
     """max/min over one dim: (values, indices); the gradient goes to the chosen index."""
-    _saved_names = ("indices",)
+    _save_names = ("indices",)
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, is_max):
@@ -192,7 +192,7 @@ def min(input, dim=None, keepdim=False, *, out=None):
 
 
 class AmaxAmin(ArrayFunction):
-    _saved_names = ("self", "result")
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, is_max):
@@ -250,7 +250,7 @@ class Var(ArrayFunction):
     kernels: over all elements, the mean is taken in the input dtype and the squared
     deviations are summed in double; along dims, a double-precision (Welford) reduction."""
     _backward_name = "VarBackward0"
-    _saved_names = ("self",)
+    _save_names = ("self",)
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -318,7 +318,7 @@ class Std(ArrayFunction):
     """sqrt(var); backward ``var_backward(g / (2 std))``, with 0 where std is 0 (torch's rule,
     so a constant input gets a zero gradient instead of NaN)."""
     _backward_name = "StdBackward0"
-    _saved_names = ("self", "result")
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim):
@@ -367,7 +367,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 class LogSumExp(ArrayFunction):
     _backward_name = "LogsumexpBackward0"
-    _saved_names = ("self", "result")
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -402,7 +402,7 @@ class VectorNorm(ArrayFunction):
     p < 1, wherever x is 0).
     """
     _backward_name = "LinalgVectorNormBackward0"
-    _saved_names = ("self", "result")
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):

@@ -108,7 +108,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     result = []
     for i, (t, e) in enumerate(zip(inputs, edges)):
         g = capture[e]
-        if t.grad_fn is None and t._hooks and g is not None:  # a leaf's hooks see its whole gradient, as in backward
+        if t.grad_fn is None and t._hooks:  # a leaf's hooks see its whole gradient, as in backward
             g = graph_hooks.leaf_hooks(t, g)
         if g is None:
             if materialize_grads:

@@ -29,20 +29,22 @@ def accumulate(leaf, grad, may_steal=False, hooks_done=False):
 
 
 def _accumulate_special(leaf, grad):
-    """A leaf with hooks (``register_hook`` before, ``register_post_accumulate_grad_hook``
-    after), or a gradient that is a Tensor with a history (``create_graph``): then ``.grad``
-    records a graph too, as torch's does -- a copy of the first gradient, ``grad + new``
-    after it."""
+    """A leaf with hooks (``graph_hooks.py``: before and after the accumulation), or a
+    gradient that is a Tensor with a history (``create_graph``): then ``.grad`` records a
+    graph too, as torch's does -- a copy of the first gradient, ``grad + new`` after it. A
+    None gradient (torch's undefined one) accumulates nothing, but the hooks still run."""
     if leaf._hooks:
-        grad = graph_hooks.leaf_hooks(leaf, grad)
-    if isinstance(grad, Tensor) and grad._requires_grad:
+        grad = graph_hooks.accumulate_grad_pre_hooks(leaf, grad)
+    if grad is None:
+        pass
+    elif isinstance(grad, Tensor) and grad._requires_grad:
         from .._ops.inplace import Copy
         grad = grad.to(leaf.dtype)
         leaf._grad = Copy.apply(_wrap(np.empty_like(leaf._data)), grad) if leaf._grad is None else leaf._grad + grad
     else:
         accumulate(leaf, np.asarray(grad._data if isinstance(grad, Tensor) else grad), hooks_done=True)
     if leaf._hooks:
-        graph_hooks.after_accumulate(leaf)
+        graph_hooks.after_accumulate(leaf, grad)
 
 
 class AccumulateGrad(Node):
@@ -61,6 +63,14 @@ class AccumulateGrad(Node):
         if node is None:
             node = leaf._grad_accumulator = AccumulateGrad(leaf)
         return node
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` before the leaf's gradient is accumulated (after its tensor hooks)."""
+        return graph_hooks.add(graph_hooks.leaf_hooks_of(self.variable).pre, fn)
+
+    def register_hook(self, fn):
+        """``fn((), (grad,))`` after the leaf's gradient was accumulated."""
+        return graph_hooks.add(graph_hooks.leaf_hooks_of(self.variable).post, fn)
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"

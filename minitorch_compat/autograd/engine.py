@@ -10,7 +10,10 @@ algorithm:
    its ``backward`` turns them into one gradient per input edge, which is added into the
    buffer of the next node, or accumulated into ``.grad`` for a leaf. A gradient is first
    summed back to the shape of the tensor it belongs to (``sum_to``), so backward formulas
-   never undo broadcasting themselves: ``Add.backward`` is ``return g, g``.
+   never undo broadcasting themselves: ``Add.backward`` is ``return g, g``. A gradient may
+   be None (torch's undefined tensor: an unused output, a hook that returned None for it);
+   it is sent on all the same, so every node below still runs its hooks, but a built-in
+   node that received nothing else skips its formula and sends None on (``_run_special``).
 3. Unless ``retain_graph``, each node frees what it saved once it has run, so a second
    backward through a node that needs saved values raises torch's error.
 
@@ -46,12 +49,14 @@ def run_backward(roots, root_grads, retain_graph, capture=None, create_graph=Fal
             grads = buffers.pop(node, None)                                                   # step 2
             if grads is None:
                 continue
-            if node._hooks or capture is not None:
-                grads = _before_node(node, grads, capture)
-                if grads is None:  # (a leaf with hooks: its gradient is accumulated now)
+            if node._hooks or capture is not None or type(grads) is _Undefined:  # (rarer cases: see _run_special)
+                grad_inputs = _run_special(node, grads, capture, create_graph)
+                if grad_inputs is None:  # (a leaf with hooks: its gradient is accumulated now)
                     continue
-            for edge, g in zip(node._next, node._run_backward(grads, create_graph)):
-                if edge is not None and g is not None:
+            else:
+                grad_inputs = node._run_backward(grads, create_graph)
+            for edge, g in zip(node._next, grad_inputs):
+                if edge is not None:
                     _send(buffers, *edge, g, capture)
             if not retain_graph:                                                              # step 3
                 node._release()
@@ -77,6 +82,10 @@ def _send(buffers, target, index, grad, capture):
     """Deliver ``grad`` along the edge ``(target, index)``: into the next node's buffer, or a
     leaf's ``.grad``."""
     node = isinstance(target, Function)
+    if grad is None:  # (nothing to add, but the target still runs, for its hooks: see step 2)
+        if node or target._hooks and capture is None:
+            buffers.setdefault(target, _Undefined([None] * (len(target._out_shapes) if node else 1)))
+        return
     shape = target._out_shapes[index] if node else target._data.shape
     if grad.shape != shape:
         grad = sum_to(grad, shape)
@@ -90,6 +99,10 @@ def _send(buffers, target, index, grad, capture):
         accumulate_grad.accumulate(target, grad, may_steal=True)
 
 
+class _Undefined(list):
+    """The buffer of a node that a None gradient reached first: it runs by ``_run_special``."""
+
+
 def sum_to(grad, shape):
     """Sum ``grad`` over the dimensions that broadcasting added or stretched from 1."""
     lead = grad.ndim - len(shape)
@@ -99,14 +112,18 @@ def sum_to(grad, shape):
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def _before_node(node, grads, capture):
-    """The extras that look at a node's incoming gradients before it runs: hooks
-    (``Tensor.register_hook``, ``retain_grad``, ``grad_fn.register_prehook``), and
-    ``autograd.grad`` capturing the gradient of a non-leaf input.
+def _run_special(node, grads, capture, create_graph):
+    """Run a node that has hooks, or that ``autograd.grad`` watches, or that a None gradient
+    reached; return its gradients for its inputs (None for a leaf: nothing more to do).
 
-    A leaf with hooks is a node of the walk too, as torch's ``AccumulateGrad`` is: its
-    gradients wait in a buffer until every node sending to it has run, so its hooks see
-    their sum once; here it is accumulated (returns None: nothing more to run)."""
+    Hooks (``Tensor.register_hook``, ``retain_grad``, ``grad_fn.register_prehook``) see the
+    incoming gradients first, and ``autograd.grad`` captures the gradient of a non-leaf
+    input. A leaf with hooks is a node of the walk too, as torch's ``AccumulateGrad`` is:
+    its gradients wait in a buffer until every node sending to it has run, so its hooks see
+    their sum once; here it is accumulated. A built-in node whose gradients are all None
+    runs no formula (torch's generated nodes give an undefined gradient for each input),
+    but its ``register_hook`` hooks see the Nones; a user's Function runs its backward
+    (with zeros, unless it turned ``materialize_grads`` off)."""
     if isinstance(node, Tensor):
         accumulate_grad.accumulate(node, grads[0], may_steal=True)
         return None
@@ -116,7 +133,9 @@ def _before_node(node, grads, capture):
         for i, g in enumerate(grads):
             if (node, i) in capture and g is not None:
                 capture[(node, i)] = g
-    return grads
+    if node._on_arrays and all(g is None for g in grads):
+        return graph_hooks.run_post_hooks(node, grads, (None,) * len(node._next))
+    return node._run_backward(grads, create_graph)
 
 
 from .._tensor import Tensor  # noqa: E402

@@ -157,19 +157,13 @@ class ArrayFunction(Function):
     returns arrays. ``_backward_name`` is the node name torch shows (``MulBackward0``);
     an op whose name depends on the call sets ``ctx._backward_name`` in ``forward``.
 
-    ``_saved_names``: torch's names of what ``forward`` saves, in order (``("self",
-    "other")``; ``"result"`` for the op's output), shown as ``grad_fn._saved_self``.
-    ``_saved_for``: for each saved value, the input whose gradient needs it, where torch
+    ``_save_names``: torch's names of what ``forward`` saves, in order (``("self",
+    "other")``; ``"result"`` for the op's output), shown as ``grad_fn._saved_self``
+    (``saved_attributes.py`` adds what torch shows besides tensors).
+    ``_save_for``: for each saved value, the input whose gradient needs it, where torch
     saves it only then (``Mul``: ``(1, 0)``); its version is checked only then, too."""
     _on_arrays = True
-    _saved_names = None
-    _saved_for = None
-
-    def __init_subclass__(cls, **kwargs):  # grad_fn._saved_self and friends, one property per name
-        super().__init_subclass__(**kwargs)
-        names = cls.__dict__.get("_saved_names")
-        for name in names if isinstance(names, tuple) else cls.__dict__.get("_saved_names_all", ()):
-            setattr(cls, "_saved_" + name, property(lambda self, n=name: saved_variable.saved_attribute(self, n)))
+    _save_for = None
 
     @classmethod
     def call(cls, *inputs, **options):

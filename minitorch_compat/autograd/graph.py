@@ -21,11 +21,13 @@ import contextlib
 class Node:
     """The user-visible side of a backward-graph node (torch.autograd.graph.Node)."""
 
-    _hooks = None  # {output_index: [hook, ...]} from Tensor.register_hook / retain_grad
+    _hooks = None  # {output_index: {id: hook}} from Tensor.register_hook / retain_grad
+    _backward_name = None  # torch's name of the node (``name()``); None: the class's name + "Backward"
+    _save_names = None  # torch's names of the values the op saved (saved_variable.py)
 
     def name(self):
         """The node's name as torch prints it, e.g. ``MulBackward0``."""
-        name = getattr(self, "_backward_name", None)
+        name = self._backward_name
         return name if name is not None else type(self).__name__ + "Backward"
 
     @property
@@ -37,6 +39,15 @@ class Node:
         if "_metadata" not in self.__dict__:
             self._metadata = {}
         return self._metadata
+
+    def __getattr__(self, name):
+        """Only reached for a missing attribute: ``_saved_<name>`` (``saved_attributes.py``)."""
+        if name.startswith("_saved_"):
+            return saved_attributes.get(self, name[7:])
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        return [*super().__dir__(), *("_saved_" + n for n in saved_attributes.names(self) if n is not None)]
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` after the node ran; may return new grad_inputs."""
@@ -120,4 +131,4 @@ def disable_saved_tensors_hooks(error_message):
         saved_variable.hooks_disabled.pop()
 
 
-from . import accumulate_grad, graph_hooks, saved_variable  # noqa: E402  (accumulate_grad subclasses Node)
+from . import accumulate_grad, graph_hooks, saved_attributes, saved_variable  # noqa: E402  (accumulate_grad subclasses Node)

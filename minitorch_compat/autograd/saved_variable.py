@@ -24,7 +24,8 @@ was modified in place since it was recorded: ``Tensor._inplace_epoch``). A saved
 in-place op on a tensor tells the node that produced it instead (``note_inplace``).
 
 The same bookkeeping answers two more questions: ``grad_fn._saved_self`` and friends
-(``saved_attribute``, with torch's names declared by each op as ``_saved_names``), and,
+(``saved_attribute``, with torch's names declared by each op as ``_save_names``; the
+rest of what torch shows is in ``saved_attributes.py``), and,
 for ``create_graph=True``, the saved values as tensors connected to the graph
 (``graph_values``), so a backward formula run on them records its own graph.
 """
@@ -93,7 +94,7 @@ def record_tensors(ctx, outputs):
         saved.append(t)
         names.append(name)
     ctx._saved = ctx._inputs = tuple(saved)
-    ctx._saved_names = tuple(names)
+    ctx._save_names = tuple(names)
     ctx._versions, ctx._epoch = [t._version if isinstance(t, Tensor) else 0 for t in saved], Tensor._inplace_epoch
     if hooks_stack:
         _pack(ctx)
@@ -137,9 +138,9 @@ def check_versions(ctx):
 
 def _needed(ctx, k):
     """Whether saved slot ``k`` is one torch saves for this call: an op declares in
-    ``_saved_for`` the input whose gradient needs each slot (Mul saves ``self`` only when
+    ``_save_for`` the input whose gradient needs each slot (Mul saves ``self`` only when
     ``other`` requires grad); ``None`` there, or no declaration, means always."""
-    needs = getattr(type(ctx), "_saved_for", None)
+    needs = getattr(type(ctx), "_save_for", None)
     if needs is None or needs[k] is None:
         return True
     j = needs[k]
@@ -168,7 +169,7 @@ def note_inplace(t):
 
 
 def _saves_output(node, k):
-    names = node._saved_names or ()
+    names = node._save_names or ()
     return "result" in names or f"result{k}" in names
 
 
@@ -204,18 +205,18 @@ def _as_tensor(ctx, k):
     i = _input_index(ctx, value)
     if i is not None:
         return ctx._inputs[i]
-    names = getattr(ctx, "_saved_names", None) or ()
+    names = getattr(ctx, "_save_names", None) or ()
     name = names[k] if k < len(names) else None
     return _graph_output(ctx, value, int(name[6:] or 0)) if name and name.startswith("result") else _wrap(value)
 
 
 # ---- grad_fn._saved_<name> -----------------------------------------------------------------------
 def saved_attribute(node, name):
-    """``grad_fn._saved_self``: the saved value called ``name`` (torch's names, ``_saved_names``)."""
-    names = node._saved_names
-    if names is None or name not in names:
-        raise AttributeError(f"'{node.name()}' object has no attribute '_saved_{name}'")
-    k = names.index(name)
+    """``grad_fn._saved_self``: the saved value called ``name`` (torch's names, ``_save_names``);
+    None where torch did not save it for this call (``_save_for``)."""
+    k = node._save_names.index(name)
+    if not _needed(node, k):
+        return None
     values = graph_values(node, node.saved_tensors)  # (saved_tensors raises torch's error once freed)
     if k >= len(values):  # (a number torch keeps as an attribute, saved here as an option)
         raise AttributeError(f"'{node.name()}' object has no attribute '_saved_{name}'")
@@ -233,7 +234,7 @@ def graph_values(ctx, values=None):
     wrong, so it raises instead."""
     values = ctx.saved_tensors if values is None else values
     custom = ctx._graph_saved(values) if hasattr(type(ctx), "_graph_saved") else {}
-    names = getattr(ctx, "_saved_names", None) or ()
+    names = getattr(ctx, "_save_names", None) or ()
     out = []
     for k, v in enumerate(values):
         i = _input_index(ctx, v) if isinstance(v, np.ndarray) else None

@@ -29,8 +29,8 @@ How this file does it
 ---------------------
 The same class, step for step. torch attaches step 3's work to the nodes with
 ``Node.register_hook``; here the identity Function's backward calls it directly
-(``ctx.hook``), and ``_checked`` applies the engine's checks on what a hook returns (torch
-does them in C++, ``python_hook.cpp``), with torch's messages.
+(``ctx.hook``), and ``graph_hooks.checked`` applies the engine's checks on what a hook returns
+(torch does them in C++, ``python_hook.cpp``), with torch's messages.
 
 The legacy ``register_backward_hook`` is older and simpler: its hook is put on the
 ``grad_fn`` of the module's (first) output, so it sees that one node's gradients, which
@@ -105,7 +105,7 @@ class BackwardHook:
                                    f"got {len(out)}, but expected {len(res)}")
             res = out
         self.grad_outputs = None
-        return _checked("hook", grad_input, self._unpack_none(self.input_tensors_index, res))
+        return checked("hook", grad_input, self._unpack_none(self.input_tensors_index, res))
 
     def _output_hook(self, grad_input, grad_output):
         """Step 3, output node: record ``grad_output`` and run the pre-hooks on it."""
@@ -132,7 +132,7 @@ class BackwardHook:
                         raise RuntimeError("Backward hook for Modules where no input requires "
                                            "gradient should always return None or None for all gradients.")
             self.grad_outputs = None
-        return _checked("hook", grad_input, self._unpack_none(self.output_tensors_index, local_grad_outputs))
+        return checked("hook", grad_input, self._unpack_none(self.output_tensors_index, local_grad_outputs))
 
     def _apply_on_tensors(self, hook, args):
         """Pass the tensors among ``args`` through one identity node whose backward calls
@@ -191,7 +191,7 @@ def _register_node_hook(node, hook, module):
             for hook, module in node._module_hooks:
                 res = hook(module, shown, grad_output)
                 if res is not None:
-                    shown, replaced = _checked(getattr(hook, "__name__", "hook"), shown, res), True
+                    shown, replaced = checked(getattr(hook, "__name__", "hook"), shown, res), True
             return back(tuple(None if r is None else r._data for r in shown)) if replaced else grad_input
         node._run_backward = run_with_hooks
     node._module_hooks.append((hook, module))
@@ -236,26 +236,6 @@ def _warn(message):
     warnings.warn(message, FutureWarning, stacklevel=5)  # (points at the module call, as torch's)
 
 
-def _checked(name, original, result):
-    """What a node hook returned, checked as torch's engine checks it (python_hook.cpp)."""
-    if not isinstance(result, tuple):
-        raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
-    if len(result) != len(original):
-        raise RuntimeError(f"hook '{name}' has returned an incorrect number of values "
-                           f"(got {len(result)}, but expected {len(original)})")
-    for was, new in zip(original, result):
-        if new is None:
-            continue
-        if was is None:
-            raise RuntimeError("can't replace a None gradient with a non-None value")
-        if not isinstance(new, Tensor):
-            raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
-        if new.dtype is not was.dtype:
-            raise RuntimeError(f"hook '{name}' has changed the type of value (was {was.type()} got {new.type()})")
-        if new.shape != was.shape:
-            raise RuntimeError(f"hook '{name}' has changed the size of value")
-    return result
-
-
 from ..autograd.engine import sum_to  # noqa: E402
+from ..autograd.graph_hooks import checked  # noqa: E402
 from ..nn.modules._functions import BackwardHookFunction  # noqa: E402  (nn imports this file)
