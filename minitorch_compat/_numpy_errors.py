@@ -2,31 +2,31 @@
 
 torch computes ``1 / 0 = inf``, ``sqrt(-1) = nan`` and float16 overflow silently; NumPy
 warns (``RuntimeWarning: divide by zero encountered``). So every op runs its forward with
-NumPy's error state set to "ignore" (``Function.apply``), and the engine does the same for
+NumPy's error state set to "ignore" (``ArrayFunction.apply``), and the engine does the same for
 the whole backward pass.
 
 ``np.errstate`` does exactly that but costs about 2 microseconds per call, as much as a
-small op. NumPy 2 keeps the error state in a context variable, which is set and reset
-here directly (about 0.2 microseconds); on a NumPy without it, ``np.errstate`` is used.
+small op. NumPy 2 keeps the error state in a context variable, ``state``, which ``apply``
+sets to ``IGNORE`` and resets directly (about 0.2 microseconds); on a NumPy without it,
+``state`` is a stand-in with the same two methods around ``np.errstate``.
 """
 import numpy as np
 
 try:
-    from numpy._core._ufunc_config import _extobj_contextvar as _state
+    from numpy._core._ufunc_config import _extobj_contextvar as state
     with np.errstate(all="ignore"):
-        _IGNORE = _state.get()
-
-    def silence():
-        """Turn NumPy's floating-point warnings off; returns the token for ``restore``."""
-        return _state.set(_IGNORE)
-
-    def restore(token):
-        _state.reset(token)
+        IGNORE = state.get()
 except ImportError:  # NumPy 1.x
-    def silence():
-        state = np.errstate(all="ignore")
-        state.__enter__()
-        return state
+    class _ErrState:
+        @staticmethod
+        def set(settings):
+            token = np.errstate(**settings)
+            token.__enter__()
+            return token
 
-    def restore(token):
-        token.__exit__(None, None, None)
+        @staticmethod
+        def reset(token):
+            token.__exit__(None, None, None)
+
+    state, IGNORE = _ErrState(), {"all": "ignore"}
+

@@ -9,7 +9,7 @@ storage format; precision is lost only where results are stored.
 NumPy computes float16 one ufunc at a time, rounding after each: ``1 / (1 + exp(-x))``
 would round three times where torch rounds once, and a float16 ``x * 0.1`` would round
 0.1 itself to float16 first. So this module applies torch's rule to every built-in op at
-once: when an op gets a 16-bit input, ``Function.apply`` makes its node an instance of
+once: when an op gets a 16-bit input, ``ArrayFunction.apply`` makes its node an instance of
 the op's 16-bit twin (``node_class``), the same op whose ``forward`` does three steps
 around the op's own
 

@@ -27,6 +27,8 @@ class MatMul(ArrayFunction):
     layouts = None
     _save_for = _pack_order = (1, 0)
 
+    _save_names_all = ("self", "mat2", "tensor", "vec")  # (each node's own are below)
+
     @property
     def _save_names(self):  # torch's names for the node it records
         return {"DotBackward0": ("self", "tensor"), "MvBackward0": ("self", "vec")}.get(self._backward_name, ("self", "mat2"))
@@ -202,7 +204,7 @@ class Linear(ArrayFunction):
 def _linear_graph(node):
     """(name, input edges) of the nodes torch records for ``F.linear``: see ``Linear``."""
     x, w = node._next[0], node._next[1] and shown_node("TBackward0", node._next[1])
-    bias = node._next[2:]
+    bias = tuple(node._next[2:])
     ndim = len(node._out_shapes[0])
     if ndim == 2:
         return ("AddmmBackward0", bias + (x, w)) if bias else ("MmBackward0", (x, w))

@@ -573,7 +573,7 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
         def backward(ctx, g):
             return grad(g, ctx.saved_tensors[0] if save is not None else None)
 
-    Unary.__name__ = Unary.__qualname__ = name.replace("Backward0", "")
+    Unary.__qualname__ = name.replace("Backward0", "")  # (its __name__ is torch's node name: ArrayFunction)
 
     def op(input, *, out=None):
         x = _floating(input) if floating else _operand(input)

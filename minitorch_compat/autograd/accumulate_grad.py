@@ -113,7 +113,7 @@ def measure_engine_refs(run_backward, function_base):
     def stolen_via_node():
         leaf = _wrap(np.zeros(1), requires_grad=True)
         node = object.__new__(_Fresh)
-        node._next, node.needs_input_grad, node._out_shapes = ((leaf, 0),), (True,), ((1,),)
+        node._next, node._out_shapes = ((leaf, 0),), ((1,),)
         root = _wrap(np.zeros(1))
         root._requires_grad, root.grad_fn = True, node
         run_backward([root], [np.ones(1)], False)

@@ -74,8 +74,7 @@ def _topological_order(roots):
             seen.add(node)
             stack.append((node, True))
             stack += [(e[0], False) for e in reversed(node._next) if e is not None and (isinstance(e[0], Function) or e[0]._hooks)]
-    order.reverse()
-    return order
+    return order[::-1]
 
 
 def _send(buffers, target, index, grad, capture):

@@ -37,7 +37,7 @@ import functools
 import numpy as np
 
 from .grad_mode import _state, no_grad
-from .graph import Node
+from .graph import Node, expose_saved
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -115,24 +115,8 @@ class Function(FunctionCtx, Node):
 
     @classmethod
     def apply(cls, *inputs, **options):
-        ctx = object.__new__(cls)
-        if not cls._on_arrays:
-            return _apply_on_tensors(ctx, inputs, options)
-        if _dtype.low_precision_seen:  # float16/bfloat16 inputs are computed in float32 (see _opmath.py)
-            ctx.__class__ = _opmath.node_class(cls, inputs)
-        quiet = _numpy_errors.silence()  # torch computes inf and nan without a warning; so must NumPy
-        try:
-            out = type(ctx).forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in inputs], **options)
-        except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
-            raise _checks.broadcast_error_or(e, [a.shape for a in inputs if isinstance(a, Tensor)]) from None
-        finally:
-            _numpy_errors.restore(quiet)
-        if not (_state.enabled and any([isinstance(a, Tensor) and a._requires_grad for a in inputs])):
-            return _wrap_outputs(out, None)
-        ctx._next = tuple([_edge(a) if isinstance(a, Tensor) and a._requires_grad else None for a in inputs])
-        ctx.needs_input_grad = tuple([e is not None for e in ctx._next])
-        # (a node that saved values also keeps what torch's SavedVariable keeps: inputs, versions)
-        return _wrap_outputs(out, saved_variable.record(ctx, inputs) if ctx._saved else ctx)
+        """A user's Function: forward and backward on Tensors (built-in ops: ``ArrayFunction``)."""
+        return _apply_on_tensors(object.__new__(cls), inputs, options)
 
     def _run_backward(self, grads, create_graph=False):
         """Called by the engine with one gradient per output (arrays; Tensors under ``create_graph``)."""
@@ -164,6 +148,45 @@ class ArrayFunction(Function):
     saves it only then (``Mul``: ``(1, 0)``); its version is checked only then, too."""
     _on_arrays = True
     _save_for = None
+
+    def __init_subclass__(cls, **kwargs):
+        """torch's node classes are named after the node (``type(grad_fn).__name__`` is
+        ``'MulBackward0'``, and so is an AttributeError's message), and show their saved
+        values as ``grad_fn._saved_<name>`` (``saved_attributes.py``)."""
+        super().__init_subclass__(**kwargs)
+        if isinstance(cls.__dict__.get("_backward_name"), str):
+            cls.__name__ = cls._backward_name
+        names = cls.__dict__.get("_save_names")
+        expose_saved(names if isinstance(names, tuple) else cls.__dict__.get("_save_names_all", ()))
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run ``forward`` on the inputs' arrays; if any input requires grad, the new node
+        keeps an edge to each one (``_next``), and, if it saved values, the inputs and their
+        versions beside them (``saved_variable.py``)."""
+        ctx = object.__new__(_opmath.node_class(cls, inputs) if _dtype.low_precision_seen else cls)  # (16-bit: _opmath.py)
+        arrays, ctx._next = [], []  # (one loop, not three comprehensions: in Python 3.11 each is a function call)
+        for a in inputs:
+            ctx._next.append(_edge(a) if isinstance(a, Tensor) and a._requires_grad else None)
+            arrays.append(a._data if isinstance(a, Tensor) else a)
+        quiet = _numpy_errors.state.set(_numpy_errors.IGNORE)  # torch computes inf and nan silently; NumPy must too
+        try:
+            out = type(ctx).forward(ctx, *arrays, **options)
+        except ValueError as e:  # NumPy's broadcasting error, reworded as torch's RuntimeError
+            raise _checks.broadcast_error_or(e, [a.shape for a in inputs if isinstance(a, Tensor)]) from None
+        finally:
+            _numpy_errors.state.reset(quiet)
+        if not (_state.enabled and any(ctx._next)):
+            return _wrap_outputs(out, None)
+        if ctx._saved:  # (each input's version read without the property: this runs for every op that saves)
+            ctx._inputs, ctx._epoch, ctx._versions = inputs, Tensor._inplace_epoch, [(a if a._version_base is None else a._version_base)._version_count if isinstance(a, Tensor) else 0 for a in inputs]
+            if saved_variable.hooks_stack:  # (inside a saved_tensors_hooks block)
+                saved_variable.pack(ctx)
+        return _wrap_outputs(out, ctx)
+
+    @property
+    def needs_input_grad(self):  # (computed when a backward formula asks, not for every op)
+        return tuple([e is not None for e in self._next])
 
     @classmethod
     def call(cls, *inputs, **options):

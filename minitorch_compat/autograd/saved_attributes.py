@@ -134,3 +134,6 @@ def get(node, name):
 
 from .._tensor import Tensor, _wrap  # noqa: E402
 from . import saved_variable  # noqa: E402
+from .graph import expose_saved  # noqa: E402
+
+expose_saved({name for shown in TORCH_NAMES.values() for name in shown})

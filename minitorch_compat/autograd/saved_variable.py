@@ -15,8 +15,8 @@ rules, and this file enforces the same ones:
 3. **Hooks.** Inside ``torch.autograd.graph.saved_tensors_hooks(pack, unpack)`` each saved
    tensor is replaced by ``pack(tensor)`` and restored by ``unpack(packed)``.
 
-How it is done here: a built-in node saves NumPy arrays, not tensors, so ``record`` keeps
-the op's input tensors and their versions beside them (only for nodes that save
+How it is done here: a built-in node saves NumPy arrays, not tensors, so
+``ArrayFunction.apply`` keeps the op's input tensors and their versions beside them (only for nodes that save
 something), and the checks run in ``unpack``, which ``ctx.saved_tensors`` calls only when
 something may be wrong (the node was released, hooks packed its values, or some tensor
 was modified in place since it was recorded: ``Tensor._inplace_epoch``). A saved
@@ -47,37 +47,14 @@ hooks_disabled = []  # messages of the active disable_saved_tensors_hooks blocks
 
 
 def push_hooks(pack, unpack_hook):
-    """Enter a ``saved_tensors_hooks`` block: from now on ``record`` also packs."""
-    global record
+    """Enter a ``saved_tensors_hooks`` block: from now on every node that saves also packs."""
     if hooks_disabled:
         raise RuntimeError(hooks_disabled[-1])
     hooks_stack.append((pack, unpack_hook))
-    record = _record_packed
 
 
 def pop_hooks():
-    global record
     hooks_stack.pop()
-    if not hooks_stack:
-        record = _record_plain
-
-
-def record(ctx, inputs):
-    """After a built-in op's forward saved its arrays: remember its inputs, their versions
-    and the in-place epoch (``saved_tensors`` re-checks only after it moves); returns the
-    node. Inside a ``saved_tensors_hooks`` block this name is ``_record_packed`` instead."""
-    # (each input's ``_version``, read without the property: this runs for every op that saves)
-    ctx._inputs, ctx._epoch, ctx._versions = inputs, Tensor._inplace_epoch, [(a if a._version_base is None else a._version_base)._version_count if isinstance(a, Tensor) else 0 for a in inputs]
-    return ctx
-
-
-def _record_packed(ctx, inputs):
-    _record_plain(ctx, inputs)
-    _pack(ctx)
-    return ctx
-
-
-_record_plain = record
 
 
 def record_tensors(ctx, outputs):
@@ -97,7 +74,7 @@ def record_tensors(ctx, outputs):
     ctx._save_names = tuple(names)
     ctx._versions, ctx._epoch = [t._version if isinstance(t, Tensor) else 0 for t in saved], Tensor._inplace_epoch
     if hooks_stack:
-        _pack(ctx)
+        pack(ctx)
 
 
 def unpack(ctx):
@@ -183,7 +160,7 @@ def _input_index(ctx, value):
 
 
 # ---- rule 3: saved_tensors_hooks -------------------------------------------------------------
-def _pack(ctx):
+def pack(ctx):
     """Replace each saved tensor by ``pack(tensor)``; ``unpack`` applies the paired hook.
     torch runs ``pack`` without recording (ops in it neither record nor save), in the order
     its formulas name the values (``_pack_order``: ``other`` before ``self`` for ``mul``)."""
@@ -264,7 +241,6 @@ def graph_node_output(node_cls, array, edges, **attrs):
     node to a higher-order backward (cross_entropy's log_softmax output, for instance)."""
     node = object.__new__(node_cls)
     node._next = tuple(edges)
-    node.needs_input_grad = tuple(e is not None for e in node._next)
     node._out_shapes = (np.shape(array),)
     for k, v in attrs.items():
         setattr(node, k, v)

@@ -340,12 +340,9 @@ class Module:
     def __getattr__(self, name):
         # Only reached when normal attribute lookup failed: look in the three dicts.
         d = self.__dict__
-        if "_parameters" in d and name in d["_parameters"]:
-            return d["_parameters"][name]
-        if "_buffers" in d and name in d["_buffers"]:
-            return d["_buffers"][name]
-        if "_modules" in d and name in d["_modules"]:
-            return d["_modules"][name]
+        for kind in ("_parameters", "_buffers", "_modules"):
+            if kind in d and name in d[kind]:
+                return d[kind][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
