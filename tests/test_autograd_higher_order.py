@@ -201,11 +201,27 @@ POOLS = {
     "weight_norm_middle": lambda T, x: T._weight_norm(x.sin(), x[:1, :, :1, :1].cos(), 1),
     "einsum_diagonal": lambda T, x: T.einsum("abii->abi", x.sin()) + T.einsum("iii", x[0, :3, :3, :3] ** 3),
     "einsum_diagonal_two": lambda T, x: T.einsum("ii,ij->j", x[0, 0] ** 2, x[1, 1].sin()),
+    "rnn_tanh": lambda T, x: _seeded(T, T.nn.RNN, 5, 4, num_layers=2)(x[0])[0],
+    "rnn_relu_bidirectional": lambda T, x: _seeded(T, T.nn.RNN, 5, 4, nonlinearity="relu", bidirectional=True)(x[0].sin())[0],
+    "lstm_proj": lambda T, x: _seeded(T, T.nn.LSTM, 5, 4, proj_size=2, batch_first=True)(x[0])[0],
+    "lstm_cell_state": lambda T, x: _seeded(T, T.nn.LSTMCell, 5, 4)(x[0, 0])[1],
+    "gru_bidirectional": lambda T, x: _seeded(T, T.nn.GRU, 5, 4, bidirectional=True)(x[0])[0],
+    "dropout": lambda T, x: (T.manual_seed(0), T.nn.functional.dropout(x.sin(), 0.3))[1],
+    "erfinv_exp2": lambda T, x: (x.tanh() * 0.9).erfinv() + x.exp2(),
+    "take": lambda T, x: x.sin().take(T.tensor([[0, 7], [7, -1], [149, 3]])),
+    "cross": lambda T, x: T.linalg.cross(x[..., :3].sin(), x[..., 1:4] ** 2),
+    "pixel_shuffle": lambda T, x: T.nn.functional.pixel_shuffle((x * x)[:, :, :4].reshape(2, 12, 1, 5), 2),
+    "pixel_unshuffle": lambda T, x: T.nn.functional.pixel_unshuffle(x[..., :4, :4].sin(), 2),
     "cumsum": lambda T, x: (x * x).cumsum(2),
     "cumprod_zeros": lambda T, x: (x * T.tensor([1.0, 0.0, 1.0, 0.0, 1.0], dtype=T.float64)).cumprod(3) * x,
     "prod_zeros": lambda T, x: (x * x * T.tensor([1.0, 0.0, 1.0, 1.0, 1.0], dtype=T.float64)).prod(3)
                                + (x[0, 0] * T.tensor([1.0, 0.0, 1.0, 1.0, 1.0], dtype=T.float64)).prod(),
 }
+
+
+def _seeded(T, module, *args, **kwargs):
+    T.manual_seed(0)
+    return module(*args, **kwargs).double()
 
 
 @pytest.mark.parametrize("name", sorted(POOLS))

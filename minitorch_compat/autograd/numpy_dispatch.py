@@ -298,6 +298,7 @@ def _build_tables():
         np.roll: lambda a, shift, axis=None: _transformations.roll(_t(a), shift, axis),
         np.rot90: lambda m, k=1, axes=(0, 1): _transformations.rot90(_t(m), k, axes),
         np.tril: lambda m, k=0: _transformations.tril(_t(m), k), np.triu: lambda m, k=0: _transformations.triu(_t(m), k),
+        np.cross: lambda a, b, axis=-1: _linalg.cross(_t(a), _t(b), dim=axis),
         np.einsum: lambda subscripts, *operands, optimize=False: _einsum.einsum(subscripts, *[_t(o) for o in operands]),
     }
     return _OPERATORS, _UFUNCS, _FUNCTIONS
