@@ -21,7 +21,7 @@ from test_autograd_graph import OPS
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
 UNSUPPORTED = set()
-# sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool or
+# sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch); relu, and adaptive_avg_pool or
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
 # x): torch's first gradient requires grad (through threshold_backward's saved result;
 # through its double-backward node), ours does not (the value and the second derivative,
@@ -249,6 +249,20 @@ def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
                   lambda T, x, w, b: T.linalg.eigh(x @ x.mT + w)[1]):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, build)
+
+
+def test_fused_attention_refuses_as_torch():
+    """torch's fused CPU attention kernel has no double backward: the first gradients (right
+    values, requiring grad) come from a NotImplemented node, and the second backward raises."""
+    def first(T):
+        x = T.from_numpy(np.random.default_rng(0).normal(size=(1, 2, 3, 4))).requires_grad_()
+        y = T.nn.functional.scaled_dot_product_attention(x, x.sin(), x.cos(), is_causal=True)
+        g, = T.autograd.grad((y * y).sum(), x, create_graph=True)
+        return g
+    o, t = first(mt), first(torch)
+    assert_close(o, t, rtol=1e-10, atol=1e-10)
+    assert o.requires_grad and t.requires_grad
+    raises_like(lambda T: first(T).sum().backward(), match_message=True)
 
 
 def test_first_gradient_has_torch_graph():
