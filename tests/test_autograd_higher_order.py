@@ -20,8 +20,8 @@ from test_autograd_graph import OPS
 
 # Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
 # create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = {"cdist", "householder_product", "linalg_pinv", "matrix_exp", "weight_norm"}
-# sdpa_fused: torch has no double backward either; relu, and adaptive_avg_pool or
+UNSUPPORTED = set()
+# sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch); relu, and adaptive_avg_pool or
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
 # x): torch's first gradient requires grad (through threshold_backward's saved result;
 # through its double-backward node), ours does not (the value and the second derivative,
@@ -184,14 +184,51 @@ POOLS = {
     "linalg_solve": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x.sin()),
     "linalg_solve_vector": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x[..., 0].cos()),
     "linalg_solve_right": lambda T, x: T.linalg.solve(x * x + 3 * T.eye(5, dtype=T.float64), x.sin(), left=False),
+    # (distances to itself: 0 on the diagonal, where the first derivative divides by nothing)
+    "cdist_self": lambda T, x: T.cdist(x, x, compute_mode="donot_use_mm_for_euclid_dist"),
+    "cdist_self_p1.5": lambda T, x: T.cdist(x, x, p=1.5),
+    "cdist_mm": lambda T, x: T.cdist(x.sin(), x[:, :, :3] * x[:, :, :3], compute_mode="use_mm_for_euclid_dist"),
+    **{f"cdist_p{p}": (lambda p: lambda T, x: T.cdist(x.sin(), x[:, :, :3] * x[:, :, :3], p=p))(p)
+       for p in (0.5, 1, 3, float("inf"))},
+    "linalg_pinv_tall": lambda T, x: T.linalg.pinv(x[..., :3] * x[..., :3]),
+    "linalg_pinv_wide": lambda T, x: T.linalg.pinv(x[..., :3, :].sin()),
+    "linalg_pinv_hermitian": lambda T, x: T.linalg.pinv(x @ x.mT + T.eye(5, dtype=T.float64), hermitian=True),
+    "matrix_exp": lambda T, x: T.linalg.matrix_exp(x.sin() / 2),
+    "householder_product": lambda T, x: T.linalg.householder_product(x.sin(), x[..., 0, :4].cos()),
+    "householder_product_tall": lambda T, x: T.linalg.householder_product(x[..., :2] * x[..., :2], x[..., 0, :2].cos()),
+    "weight_norm_first": lambda T, x: T._weight_norm(x.sin(), x[:, :1, :1, :1].cos(), 0),
+    "weight_norm_last": lambda T, x: T._weight_norm(x.sin(), x[:1, :1, :1, :].cos(), 3),
+    "weight_norm_middle": lambda T, x: T._weight_norm(x.sin(), x[:1, :, :1, :1].cos(), 1),
+    "einsum_diagonal": lambda T, x: T.einsum("abii->abi", x.sin()) + T.einsum("iii", x[0, :3, :3, :3] ** 3),
+    "einsum_diagonal_two": lambda T, x: T.einsum("ii,ij->j", x[0, 0] ** 2, x[1, 1].sin()),
+    "rnn_tanh": lambda T, x: _seeded(T, T.nn.RNN, 5, 4, num_layers=2)(x[0])[0],
+    "rnn_relu_bidirectional": lambda T, x: _seeded(T, T.nn.RNN, 5, 4, nonlinearity="relu", bidirectional=True)(x[0].sin())[0],
+    "lstm_proj": lambda T, x: _seeded(T, T.nn.LSTM, 5, 4, proj_size=2, batch_first=True)(x[0])[0],
+    "lstm_cell_state": lambda T, x: _seeded(T, T.nn.LSTMCell, 5, 4)(x[0, 0])[1],
+    "gru_bidirectional": lambda T, x: _seeded(T, T.nn.GRU, 5, 4, bidirectional=True)(x[0])[0],
+    "dropout": lambda T, x: (T.manual_seed(0), T.nn.functional.dropout(x.sin(), 0.3))[1],
+    "erfinv_exp2": lambda T, x: (x.tanh() * 0.9).erfinv() + x.exp2(),
+    "take": lambda T, x: x.sin().take(T.tensor([[0, 7], [7, -1], [149, 3]])),
+    "cross": lambda T, x: T.linalg.cross(x[..., :3].sin(), x[..., 1:4] ** 2),
+    "pixel_shuffle": lambda T, x: T.nn.functional.pixel_shuffle((x * x)[:, :, :4].reshape(2, 12, 1, 5), 2),
+    "pixel_unshuffle": lambda T, x: T.nn.functional.pixel_unshuffle(x[..., :4, :4].sin(), 2),
+    "cumsum": lambda T, x: (x * x).cumsum(2),
+    "cumprod_zeros": lambda T, x: (x * T.tensor([1.0, 0.0, 1.0, 0.0, 1.0], dtype=T.float64)).cumprod(3) * x,
+    "prod_zeros": lambda T, x: (x * x * T.tensor([1.0, 0.0, 1.0, 1.0, 1.0], dtype=T.float64)).prod(3)
+                               + (x[0, 0] * T.tensor([1.0, 0.0, 1.0, 1.0, 1.0], dtype=T.float64)).prod(),
 }
+
+
+def _seeded(T, module, *args, **kwargs):
+    T.manual_seed(0)
+    return module(*args, **kwargs).double()
 
 
 @pytest.mark.parametrize("name", sorted(POOLS))
 def test_second_derivative_of_pooling(name):
     """Pooling's backward said with differentiable ops (scatter_add, a transposed
     convolution with ones, two matrix products; index_add and index_select for each other)
-    under create_graph, on 2x3x5x5 inputs."""
+    under create_graph, on 2x3x5x5 inputs; and other ops of one input, the same way."""
     def second(T):
         x = T.from_numpy(np.random.default_rng(1).normal(size=(2, 3, 5, 5))).requires_grad_()
         y = POOLS[name](T, x)
@@ -208,10 +245,24 @@ def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
     for name in sorted(UNSUPPORTED):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, _chain([name]))
-    for build in (lambda T, x, w, b: T.einsum("ii,ij->j", x * w, b),  # (a repeated label: a diagonal)
-                  lambda T, x, w, b: (x * w * T.tensor([0.0, 1.0, 1.0], dtype=T.float64)).cumprod(1)):  # (a zero)
+    for build in (lambda T, x, w, b: T.linalg.svdvals(x * w)[:, None] * b,
+                  lambda T, x, w, b: T.linalg.eigh(x @ x.mT + w)[1]):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, build)
+
+
+def test_fused_attention_refuses_as_torch():
+    """torch's fused CPU attention kernel has no double backward: the first gradients (right
+    values, requiring grad) come from a NotImplemented node, and the second backward raises."""
+    def first(T):
+        x = T.from_numpy(np.random.default_rng(0).normal(size=(1, 2, 3, 4))).requires_grad_()
+        y = T.nn.functional.scaled_dot_product_attention(x, x.sin(), x.cos(), is_causal=True)
+        g, = T.autograd.grad((y * y).sum(), x, create_graph=True)
+        return g
+    o, t = first(mt), first(torch)
+    assert_close(o, t, rtol=1e-10, atol=1e-10)
+    assert o.requires_grad and t.requires_grad
+    raises_like(lambda T: first(T).sum().backward(), match_message=True)
 
 
 def test_first_gradient_has_torch_graph():

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import _wrap, _wrap_dim
-from ..autograd.function import ArrayFunction
+from ..autograd.function import ArrayFunction, DelayedError
 from .activation import Softmax, softmax_backward
 from .dropout import dropout as _dropout
 from .linalg import matmul
@@ -96,6 +96,15 @@ class FlashAttention(ArrayFunction):
         q, k, v, p = ctx.saved_tensors
         ds = softmax_backward(p, g @ v.swapaxes(-1, -2), -1) * ctx.scale
         return ds @ k, ds.swapaxes(-1, -2) @ q, p.swapaxes(-1, -2) @ g
+
+    @staticmethod
+    def _graph_backward(ctx, g):
+        """torch's fused kernel has no double backward: under create_graph the first gradients
+        come from a ``NotImplemented`` node, which raises torch's error when a second backward
+        reaches it. (Its edges here lead to no input, where torch's lead to q, k, v and out.)"""
+        grads = [_wrap(a).requires_grad_() for a in FlashAttention.backward(ctx, g._data)]
+        return DelayedError.apply(*grads, name="torch::autograd::NotImplemented", message=(
+            "derivative for aten::_scaled_dot_product_flash_attention_for_cpu_backward is not implemented"))
 
 
 class Baddbmm(ArrayFunction):

@@ -62,7 +62,10 @@ class CumSum(_Running):
 
 
 class CumProd(_Running):
+    """(Under create_graph the same formula runs on Tensors: its running sums and products as
+    cumsum and cumprod, the first zero's position computed on the data.)"""
     _backward_name, ufunc = "CumprodBackward0", np.multiply
+    _save_names = ("self", "result")
 
     @staticmethod
     def grad(g, x, out, d):
@@ -72,7 +75,7 @@ class CumProd(_Running):
         if not zero.any():
             return _reverse_cumulative(np.add, g * out, d) / x
         n = x.shape[d]
-        first_zero = np.expand_dims(np.where(zero.any(axis=d), np.argmax(zero, axis=d), n), d)
+        first_zero = np.expand_dims(np.where(np.any(zero, axis=d), np.argmax(zero, axis=d), n), d)
         k = np.arange(n).reshape((n,) + (1,) * (x.ndim - d - 1))
         before = k < first_zero
         safe_x = np.where(before, x, 1)
@@ -81,16 +84,6 @@ class CumProd(_Running):
         without_zero = np.cumprod(np.where(k == first_zero, 1, x), axis=d)
         at_zero = _reverse_cumulative(np.add, g * without_zero, d)
         return np.where(k == first_zero, at_zero, grad)
-
-    @staticmethod
-    def _graph_backward(ctx, g):  # under create_graph, for inputs without a zero: the same formula, recorded
-        x, d = ctx._inputs[0], ctx.dim
-        if d is None or x.shape[d] == 1:
-            return g
-        if (x._data == 0).any():
-            from ..autograd import numpy_dispatch
-            numpy_dispatch.refuse("the formula for inputs holding a zero")
-        return (g * x.cumprod(d)).flip(d).cumsum(d).flip(d) / x
 
 
 def cumsum(input, dim, *, dtype=None, out=None):

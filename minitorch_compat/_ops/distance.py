@@ -26,6 +26,7 @@ _MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "dono
 
 class Cdist(ArrayFunction):
     _backward_name = "CdistBackward0"
+    _save_names = ("x1", "x2", "result")
 
     @staticmethod
     def forward(ctx, x1, x2, p):
@@ -55,13 +56,14 @@ class Cdist(ArrayFunction):
             coef = np.zeros_like(diff)
         elif p == 1:
             coef = np.sign(diff)
-        elif p == 2:
-            coef = np.where(dist == 0, 0, diff / dist)
+        elif p == 2:  # (diff is 0 wherever dist is: dividing by 1 there gives 0, and no 0/0 in a double backward)
+            coef = diff / np.where(dist == 0, 1, dist)
         elif p == np.inf:
             coef = np.sign(diff) * (np.abs(diff) == dist)
-        else:
+        else:  # (the powers of 1 where the result is 0: finite, so a double backward through them stays finite)
             zero = (dist == 0) | ((diff == 0) & (p < 1))
-            coef = np.where(zero, 0, np.sign(diff) * np.power(np.abs(diff), p - 1) / np.power(dist, p - 1))
+            coef = np.where(zero, 0, np.sign(diff) * np.power(np.where(zero, 1, np.abs(diff)), p - 1)
+                            / np.power(np.where(zero, 1, dist), p - 1))
         weighted = coef * g[..., None]
         return weighted.sum(axis=-2), -weighted.sum(axis=-3)
 
@@ -70,6 +72,7 @@ class EuclideanDist(ArrayFunction):
     """The p = 2 distance through one matrix product (torch's ``_euclidean_dist``); torch
     shows it under a ``view`` of the result, as ``next_functions`` does here."""
     _backward_name = "ViewBackward0"
+    _save_names = (None, None, "result")  # (the result, for create_graph; torch's ViewBackward0 shows no tensor)
 
     @staticmethod
     def forward(ctx, x1, x2):
@@ -83,7 +86,7 @@ class EuclideanDist(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         x1, x2, out = ctx.saved_tensors
-        r = np.where(out == 0, 0, g / out)
+        r = np.where(out == 0, 0, g / np.where(out == 0, 1, out))  # (no 0/0, even in a double backward)
         g1 = x1 * r.sum(-1, keepdims=True) - np.matmul(r, x2)
         g2 = x2 * r.sum(-2)[..., None] - np.matmul(np.swapaxes(r, -1, -2), x1)
         return g1, g2

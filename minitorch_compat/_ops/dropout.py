@@ -21,6 +21,9 @@ class Dropout(ArrayFunction):
         ctx.save_for_backward(mask)
         return x * mask
 
+    def _graph_saved(ctx, values):
+        return {0: values[0]}  # the mask: a constant
+
     @staticmethod
     def backward(ctx, g):
         mask, = ctx.saved_tensors

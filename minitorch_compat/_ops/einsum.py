@@ -10,7 +10,8 @@ the output gradient times every other operand over the labels ``s_k`` lacks::
 
 Two details complete it: a label only ``op_k`` has (summed away in the forward) gets the
 gradient broadcast along it, and a label repeated in ``s_k`` (``"ii->i"``, a diagonal) gets it
-written on that diagonal of zeros. A dimension of size 1 that broadcast against a larger one
+on that diagonal: times an identity matrix, one more einsum (so the backward runs on Tensors
+too, for ``create_graph``). A dimension of size 1 that broadcast against a larger one
 gets a gradient of the larger size, which the engine sums back, as for any broadcast.
 
 Where we differ on purpose: torch computes einsum with permutes, views and ``bmm``, and
@@ -59,11 +60,13 @@ def _operand_grad(ctx, g, operands, k):
                         [ctx.sizes[c] for c in unique])
     if len(unique) == len(labels):
         return np.transpose(r, [unique.index(c) for c in labels]) if unique != labels else r
-    # a repeated label: the gradient lives on that diagonal
-    grad = np.zeros([ctx.sizes[c] for c in labels], g.dtype)
-    ranges = {c: np.arange(ctx.sizes[c]).reshape([-1 if d == c else 1 for d in unique]) for c in unique}
-    grad[tuple(ranges[c] for c in labels)] = r
-    return grad
+    # a repeated label: the gradient lives on that diagonal, r times an identity matrix per repeat
+    # ("ii->i": grad = einsum("i,iI->iI", r, eye)); an einsum, so it also runs on Tensors
+    spare = iter(c for c in string.ascii_letters if c not in ctx.sizes)
+    renamed = "".join(c if c not in labels[:i] else next(spare) for i, c in enumerate(labels))
+    pairs = [(labels[i], c) for i, c in enumerate(renamed) if c != labels[i]]
+    eyes = [np.eye(ctx.sizes[a], dtype=np.result_type(r)) for a, _ in pairs]
+    return np.einsum(",".join([unique] + [a + b for a, b in pairs]) + "->" + renamed, r, *eyes)
 
 
 def einsum(equation, *operands):

@@ -245,6 +245,7 @@ def _pinv_backward(g, pinv, a):
 
 class Pinv(ArrayFunction):
     _backward_name = "LinalgPinvBackward0"
+    _save_names = ("self", "result")
 
     @staticmethod
     def forward(ctx, a, atol, rtol, hermitian):

@@ -106,14 +106,12 @@ class MatrixExp(ArrayFunction):
         return _expm(a)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g):  # (on Tensors, under create_graph, the block's exp is this op again, recorded)
         a, = ctx.saved_tensors
         n = a.shape[-1]
         at = np.swapaxes(a, -1, -2)
-        block = np.zeros(a.shape[:-2] + (2 * n, 2 * n), a.dtype)
-        block[..., :n, :n] = block[..., n:, n:] = at
-        block[..., :n, n:] = g
-        return _expm(block)[..., :n, n:]
+        block = np.concatenate([np.concatenate([at, g], -1), np.concatenate([np.zeros_like(g), at], -1)], -2)
+        return MatrixExp.call(block)[..., :n, n:]
 
 
 def matrix_exp(A):
@@ -135,14 +133,14 @@ def geqrf(input):
 def _reflectors(a):
     """The Householder vectors ``v_i`` (columns): ``a`` below the diagonal, 1 on it, 0 above."""
     m, k = a.shape[-2:]
-    return np.tril(a, -1) + np.eye(m, k, dtype=a.dtype)
+    return np.tril(a, -1) + np.eye(m, k, dtype=np.result_type(a))  # (result_type: a Tensor's too)
 
 
 def _reflector_matrices(v, tau):
     """``H_i = I - tau_i v_i v_i^T`` for each column ``i`` of ``v``, stacked in axis -3."""
     m = v.shape[-2]
     vi = np.moveaxis(v, -1, -2)[..., :, :, None]  # (..., k, m, 1)
-    return np.eye(m, dtype=v.dtype) - tau[..., :, None, None] * (vi @ np.swapaxes(vi, -1, -2))
+    return np.eye(m, dtype=np.result_type(v)) - tau[..., :, None, None] * (vi @ np.swapaxes(vi, -1, -2))
 
 
 class HouseholderProduct(ArrayFunction):
@@ -158,28 +156,34 @@ class HouseholderProduct(ArrayFunction):
         return np.ascontiguousarray(q[..., :a.shape[-1]])
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g):  # (built from lists of columns, not written in place: it runs on Tensors under create_graph)
         a, tau = ctx.saved_tensors
         m, n = a.shape[-2:]
         k = tau.shape[-1]
+        if k == 0:  # (no reflector: Q is the identity's first columns)
+            return np.zeros_like(a), np.zeros_like(tau)
         v = _reflectors(a)[..., :k]
         h = _reflector_matrices(v, tau)
-        gfull = np.zeros(a.shape[:-2] + (m, m), a.dtype)
-        gfull[..., :n] = g
-        lefts = [np.broadcast_to(np.eye(m, dtype=a.dtype), gfull.shape)]
+        gfull = np.concatenate([g, np.zeros_like(g, shape=tuple(g.shape[:-1]) + (m - n,))], -1) if m > n else g
+        eye = np.broadcast_to(np.eye(m, dtype=np.result_type(a)), gfull.shape)
+        lefts = [eye]
         for i in range(k - 1):
             lefts.append(lefts[-1] @ h[..., i, :, :])
-        right = np.broadcast_to(np.eye(m, dtype=a.dtype), gfull.shape)
-        ga, gtau = np.zeros_like(a), np.zeros_like(tau)
+        right = eye
+        below = np.arange(m)[:, None] > np.arange(k)  # (where each column's reflector is stored in a)
+        ga, gtau = [None] * k, [None] * k
         for i in range(k - 1, -1, -1):
             mi = np.swapaxes(lefts[i], -1, -2) @ gfull @ np.swapaxes(right, -1, -2)
             vi = v[..., :, i]
             mv = (mi @ vi[..., None])[..., 0]
             mtv = (np.swapaxes(mi, -1, -2) @ vi[..., None])[..., 0]
-            gtau[..., i] = -np.sum(vi * mv, axis=-1)
-            ga[..., i + 1:, i] = (-tau[..., i, None] * (mv + mtv))[..., i + 1:]
+            gtau[i] = -np.sum(vi * mv, axis=-1)
+            ga[i] = np.where(below[:, i], -tau[..., i, None] * (mv + mtv), 0)
             right = h[..., i, :, :] @ right
-        return ga, gtau
+        ga = np.stack(ga, -1)
+        if n > k:
+            ga = np.concatenate([ga, np.zeros_like(a[..., k:])], -1)
+        return ga, np.stack(gtau, -1)
 
 
 def householder_product(A, tau):

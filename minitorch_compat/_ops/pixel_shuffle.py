@@ -7,8 +7,7 @@ w * r + j)`` is input channel ``c * r * r + i * r + j`` at ``(h, w)``. It is a r
 ``pixel_unshuffle`` is exactly the inverse rearrangement.
 
 How we do it: the same reshape-permute-reshape on the NumPy array. The two ops are each
-other's adjoint (a permutation's adjoint is its inverse), so each backward is the other's
-forward.
+other's adjoint (a permutation's adjoint is its inverse), so each backward is the other op.
 """
 import numpy as np
 
@@ -33,7 +32,9 @@ def _unshuffle(x, r):
 
 
 class _Rearrange(ArrayFunction):
-    """A fixed rearrangement ``there`` whose backward is its inverse ``back``."""
+    """A fixed rearrangement ``there`` whose backward is its ``inverse`` op (on Tensors,
+    under create_graph, that op recorded)."""
+    inverse = None
 
     @classmethod
     def forward(cls, ctx, x, *, factor):
@@ -42,15 +43,18 @@ class _Rearrange(ArrayFunction):
 
     @classmethod
     def backward(cls, ctx, g):
-        return cls.back(g, ctx.factor)
+        return cls.inverse.call(g, factor=ctx.factor)
 
 
 class PixelShuffle(_Rearrange):
-    _backward_name, there, back = "PixelShuffleBackward0", staticmethod(_shuffle), staticmethod(_unshuffle)
+    _backward_name, there = "PixelShuffleBackward0", staticmethod(_shuffle)
 
 
 class PixelUnshuffle(_Rearrange):
-    _backward_name, there, back = "PixelUnshuffleBackward0", staticmethod(_unshuffle), staticmethod(_shuffle)
+    _backward_name, there = "PixelUnshuffleBackward0", staticmethod(_unshuffle)
+
+
+PixelShuffle.inverse, PixelUnshuffle.inverse = PixelUnshuffle, PixelShuffle
 
 
 def _check(name, what, x, factor):

@@ -673,7 +673,7 @@ asinh_inplace = _unary("AsinhBackward1", np.arcsinh, _underivable("inplace versi
 acosh_inplace = _unary("AcoshBackward1", np.arccosh, _underivable("inplace version of acosh"), save=None)
 atanh_inplace = _unary("AtanhBackward1", np.arctanh, _underivable("inplace version of atanh"), save=None)
 sinc = _unary("SincBackward0", _sinc, _sinc_grad)
-exp2 = _unary("Exp2Backward0", np.exp2, lambda g, y: g * y * np.log(2).astype(y.dtype), save="output")
+exp2 = _unary("Exp2Backward0", np.exp2, lambda g, y: g * y * np.log(2).astype(np.result_type(y)), save="output")
 deg2rad = _unary("Deg2RadBackward0", lambda x: x * (math.pi / 180), lambda g, _: g * (math.pi / 180), save=None)
 rad2deg = _unary("Rad2DegBackward0", lambda x: x * (180 / math.pi), lambda g, _: g * (180 / math.pi), save=None)
 

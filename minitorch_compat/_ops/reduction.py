@@ -109,8 +109,9 @@ class Prod(ArrayFunction):
         flat = x.reshape(-1) if axis is None else x
         ax = 0 if axis is None else axis
         # product of all the *other* elements: exclusive cumulative products from both sides
-        left = np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(flat, -1, ax)], ax), ax)
-        right = np.flip(np.cumprod(np.concatenate([np.ones_like(np.take(flat, [0], ax)), np.delete(np.flip(flat, ax), -1, ax)], ax), ax), ax)
+        ones, all_but_last = np.ones_like(flat[(slice(None),) * ax + (slice(0, 1),)]), (slice(None),) * ax + (slice(0, -1),)
+        left = np.cumprod(np.concatenate([ones, flat[all_but_last]], ax), ax)
+        right = np.flip(np.cumprod(np.concatenate([ones, np.flip(flat, ax)[all_but_last]], ax), ax), ax)
         others = (left * right).reshape(x.shape)
         return ge * others
 

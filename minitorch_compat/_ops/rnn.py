@@ -59,8 +59,17 @@ def _hidden_share(h, w_hh, b_hh, w_hh_t):
 
 
 # ---- one time step each -------------------------------------------------------------------
+def _step_recomputed(ctx, values):
+    """create_graph: a fused step's saved intermediates (gates...) recomputed by its own
+    forward on Tensors (NumPy's dispatch makes each line a differentiable op), in the graph."""
+    again = object.__new__(type(ctx))
+    type(ctx).forward(again, *ctx._inputs)
+    return dict(enumerate(again._saved))
+
+
 class RNNCell(ArrayFunction):
     """``h' = tanh(gi + h W_hh^T + b_hh)`` (``nonlinearity='relu'``: ``max(., 0)``)."""
+    _save_names = (None, None, "result")  # (torch's TanhBackward0/ReluBackward0 save only their result)
 
     @staticmethod
     def forward(ctx, gi, h, w_hh, b_hh=None, *, nonlinearity="tanh", w_hh_t=None):
@@ -95,6 +104,8 @@ class LSTMCell(ArrayFunction):
         ctx.save_for_backward(h, c, w_hh, w_hr, i, f, g, o, tanh_c, m)
         return h_new, c_new
 
+    _graph_saved = _step_recomputed
+
     @staticmethod
     def backward(ctx, gh_new, gc_new):
         h, c, w_hh, w_hr, i, f, g, o, tanh_c, m = ctx.saved_tensors
@@ -123,6 +134,8 @@ class GRUCell(ArrayFunction):
         n = np.tanh(gi_n + r * gh_n)
         ctx.save_for_backward(h, w_hh, r, z, n, gh_n)
         return (h - n) * z + n
+
+    _graph_saved = _step_recomputed
 
     @staticmethod
     def backward(ctx, g):

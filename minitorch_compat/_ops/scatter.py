@@ -367,6 +367,13 @@ class Take(ArrayFunction):
         np.add.at(gx, index, g)
         return gx.reshape(ctx.shape)
 
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the same sums with index_add, recorded
+        from .creation import zeros
+        n = int(np.prod(ctx.shape))
+        index = _wrap((ctx.saved_tensors[0] % max(n, 1)).reshape(-1))  # (index_add takes no negative index)
+        return zeros(n, dtype=g.dtype).index_add(0, index, g.reshape(-1)).reshape(ctx.shape)
+
 
 def take(input, index):
     x, index = _operand(input), _operand(index)

@@ -128,9 +128,9 @@ def _erfinv64(y):
     return np.copysign(x, y)
 
 
-def _derfinv(g, x):
-    y = _erfinv64(np.asarray(x, dtype=np.float64))
-    return g * (0.5 * math.sqrt(math.pi) * np.exp(y * y)).astype(x.dtype, copy=False)
+def _derfinv(g, x):  # (erfinv is this op: recorded under create_graph)
+    y = erfinv.Function.call(x)
+    return g * (0.5 * math.sqrt(math.pi) * np.exp(y * y))
 
 
 erfinv = _unary("ErfinvBackward0", lambda x: _erfinv64(x.astype(np.float64)).astype(x.dtype, copy=False), _derfinv)

@@ -334,12 +334,15 @@ def once_differentiable(fn):
 
 
 class DelayedError(ArrayFunction):
-    """The identity, whose backward raises ``message`` (torch's ``DelayedError`` node)."""
+    """The identity, whose backward raises ``message`` (torch's ``DelayedError`` node; named
+    ``name`` instead, for torch's ``NotImplemented`` node)."""
     _backward_name = "torch::autograd::Error"
 
     @staticmethod
-    def forward(ctx, *xs, message):
+    def forward(ctx, *xs, message, name=None):
         ctx.message = message
+        if name is not None:  # (torch's NotImplemented node, for a kernel without a double backward)
+            ctx._backward_name = name
         return xs if len(xs) > 1 else xs[0]
 
     @staticmethod

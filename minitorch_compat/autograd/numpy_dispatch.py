@@ -63,6 +63,10 @@ def on_ufunc(ufunc, method, inputs, kwargs):
         op = _tables()[1 if _state["node"] is not None else 0].get(ufunc)
         if op is not None:
             return op(*inputs)
+    if method == "accumulate" and _state["node"] is not None:  # running sums and products: cumsum, cumprod...
+        op = _tables()[1].get((ufunc, method))
+        if op is not None:
+            return op(*inputs, **kwargs)
     if _state["node"] is not None:
         refuse(f"np.{ufunc.__name__}{'' if method == '__call__' else '.' + method}")
     return _as_torch(getattr(ufunc, method), inputs, kwargs)
@@ -180,6 +184,11 @@ def _take_along_axis(arr, indices, axis):
     return _shape.gather(_t(arr), axis, _wrap(np.asarray(indices, dtype=np.int64)))
 
 
+def _on_data(fn):
+    """A NumPy function whose result is never differentiable (an index, a truth value): computed on the data."""
+    return lambda a, *args, **kwargs: fn(a._data if isinstance(a, Tensor) else a, *args, **kwargs)
+
+
 def _clip(a, a_min=None, a_max=None, **kw):
     return _pointwise.clamp(_t(a), a_min, a_max)
 
@@ -239,8 +248,9 @@ def _tables():
 
 
 def _build_tables():
-    global _pointwise, _reduction, _shape, _linalg, _creation, _transformations
+    global _pointwise, _reduction, _shape, _linalg, _creation, _transformations, _cumulative
     from .._ops import pointwise as _pointwise, reduction as _reduction, shape as _shape, transformations as _transformations
+    from .._ops import cumulative as _cumulative
     from .._ops import linalg as _linalg, creation as _creation, einsum as _einsum
 
     P = _pointwise
@@ -264,6 +274,9 @@ def _build_tables():
         np.isinf: _unary(P.isinf), np.isfinite: _unary(P.isfinite), np.logical_not: _unary(P.logical_not),
         np.logical_and: _binary(P.logical_and), np.logical_or: _binary(P.logical_or),
         np.bitwise_and: _binary(P.bitwise_and), np.bitwise_or: _binary(P.bitwise_or), np.invert: _unary(P.bitwise_not),
+        (np.add, "accumulate"): lambda a, axis=0, dtype=None: _cumulative.cumsum(_t(a), axis),
+        (np.multiply, "accumulate"): lambda a, axis=0, dtype=None: _cumulative.cumprod(_t(a), axis),
+        (np.logaddexp, "accumulate"): lambda a, axis=0, dtype=None: _cumulative.logcumsumexp(_t(a), axis),
     }}
     _FUNCTIONS = {
         np.where: _where, np.sum: _sum, np.mean: _mean, np.max: _amax, np.amax: _amax, np.min: _amin, np.amin: _amin,
@@ -273,7 +286,10 @@ def _build_tables():
         np.swapaxes: lambda a, i, j: _shape.transpose(_t(a), i, j), np.transpose: _transpose, np.moveaxis: _moveaxis,
         np.split: _split, np.concatenate: _concatenate, np.stack: _stack, np.take_along_axis: _take_along_axis,
         np.clip: _clip, np.flip: _flip, np.count_nonzero: _count_nonzero,
-        np.cumsum: lambda a, axis=None, dtype=None, out=None: _reduction.cumsum(_t(a), axis),
+        np.cumsum: lambda a, axis=None, dtype=None, out=None: _cumulative.cumsum(_t(a), axis),
+        np.cumprod: lambda a, axis=None, dtype=None, out=None: _cumulative.cumprod(_t(a), axis),
+        np.any: _on_data(np.any), np.all: _on_data(np.all), np.argmax: _on_data(np.argmax),
+        np.argmin: _on_data(np.argmin),
         np.prod: lambda a, axis=None, dtype=None, out=None, keepdims=False, **kw: _reduction.prod(_t(a), axis, keepdims),
         np.var: lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw:
             _reduction.var(_t(a), axis, keepdim=keepdims, correction=ddof),
@@ -282,6 +298,7 @@ def _build_tables():
         np.roll: lambda a, shift, axis=None: _transformations.roll(_t(a), shift, axis),
         np.rot90: lambda m, k=1, axes=(0, 1): _transformations.rot90(_t(m), k, axes),
         np.tril: lambda m, k=0: _transformations.tril(_t(m), k), np.triu: lambda m, k=0: _transformations.triu(_t(m), k),
+        np.cross: lambda a, b, axis=-1: _linalg.cross(_t(a), _t(b), dim=axis),
         np.einsum: lambda subscripts, *operands, optimize=False: _einsum.einsum(subscripts, *[_t(o) for o in operands]),
     }
     return _OPERATORS, _UFUNCS, _FUNCTIONS
