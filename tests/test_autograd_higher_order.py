@@ -216,7 +216,44 @@ POOLS = {
     "cumprod_zeros": lambda T, x: (x * T.tensor([1.0, 0.0, 1.0, 0.0, 1.0], dtype=T.float64)).cumprod(3) * x,
     "prod_zeros": lambda T, x: (x * x * T.tensor([1.0, 0.0, 1.0, 1.0, 1.0], dtype=T.float64)).prod(3)
                                + (x[0, 0] * T.tensor([1.0, 0.0, 1.0, 1.0, 1.0], dtype=T.float64)).prod(),
+    # Decompositions, on 5x5 (or 5x3, 3x5) matrices whose eigen/singular values are distinct.
+    # Eigenvectors and singular vectors are defined up to sign, so the losses use only what
+    # does not depend on it (as torch's gradcheck does): U f(S) Vh, V f(w) V^T, squares.
+    "linalg_det": lambda T, x: T.linalg.det(x.sin() + 2 * T.eye(5, dtype=T.float64)),
+    "det_of_product": lambda T, x: T.det(x * x + x.mT) * x[..., 0, 0],
+    "linalg_slogdet": lambda T, x: T.linalg.slogdet(x.sin() + 2 * T.eye(5, dtype=T.float64)).logabsdet,
+    "slogdet": lambda T, x: T.slogdet(x * x)[1],
+    "logdet": lambda T, x: T.logdet(_spd(T, x)),
+    "cholesky": lambda T, x: T.linalg.cholesky(_spd(T, x)),
+    "cholesky_upper": lambda T, x: T.linalg.cholesky(_spd(T, x.sin()), upper=True),
+    "eigh": lambda T, x: (lambda w, V: (V * w.sin()[..., None, :]) @ V.mT + V * V)(*T.linalg.eigh(_spd(T, x))),
+    "eigh_upper": lambda T, x: (lambda w, V: V * V * w[..., None, :])(*T.linalg.eigh(_spd(T, x.sin()), UPLO="U")),
+    "eigvalsh": lambda T, x: T.linalg.eigvalsh(_spd(T, x)),
+    "svd_square": lambda T, x: _svd_loss(*T.linalg.svd(x.sin())),
+    "svd_tall": lambda T, x: _svd_loss(*T.linalg.svd(x[..., :3] * x[..., :3] + x[..., 1:4], full_matrices=False)),
+    "svd_wide_full": lambda T, x: (lambda U, S, Vh: _svd_loss(U, S, Vh[..., :3, :]))(
+        *T.linalg.svd(x[..., :3, :].sin())),
+    "svd_tall_full": lambda T, x: (lambda U, S, Vh: _svd_loss(U[..., :3], S, Vh))(*T.linalg.svd(x[..., :3].sin())),
+    "svdvals": lambda T, x: T.linalg.svdvals(x[..., :4, :] * x[..., 1:, :]),
+    "matrix_norm_nuc": lambda T, x: T.linalg.matrix_norm(x.sin(), "nuc"),
+    "matrix_norm_2": lambda T, x: T.linalg.matrix_norm(x * x, 2, dim=(1, 2)),
+    "qr_square": lambda T, x: (lambda Q, R: Q * R.sin())(*T.linalg.qr(x)),
+    "qr_tall": lambda T, x: (lambda Q, R: Q @ R.exp())(*T.linalg.qr(x[..., :3].sin())),
+    "qr_wide": lambda T, x: (lambda Q, R: Q @ R.sin())(*T.linalg.qr(x[..., :3, :] * x[..., 1:4, :])),
+    "qr_complete_wide": lambda T, x: (lambda Q, R: Q @ R.sin())(*T.linalg.qr(x[..., :3, :].sin(), mode="complete")),
+    "lstsq": lambda T, x: T.linalg.lstsq(x[..., :3].sin(), x[..., 3:] * x[..., 3:]).solution,
+    "lstsq_vector": lambda T, x: T.linalg.lstsq(x[..., :3] * x[..., :3], x[..., 4].sin()).solution,
+    "lstsq_residuals": lambda T, x: (lambda r: r.solution.sum(-2) * r.residuals)(
+        T.linalg.lstsq(x[..., :3].sin(), x[..., 3:] * x[..., 3:], driver="gelsd")),
 }
+
+
+def _spd(T, x):
+    return x @ x.mT + T.eye(5, dtype=T.float64)
+
+
+def _svd_loss(U, S, Vh):
+    return (U * S.cos()[..., None, :]) @ Vh + (U * U) @ (Vh * Vh)
 
 
 def _seeded(T, module, *args, **kwargs):
@@ -228,7 +265,8 @@ def _seeded(T, module, *args, **kwargs):
 def test_second_derivative_of_pooling(name):
     """Pooling's backward said with differentiable ops (scatter_add, a transposed
     convolution with ones, two matrix products; index_add and index_select for each other)
-    under create_graph, on 2x3x5x5 inputs; and other ops of one input, the same way."""
+    under create_graph, on 2x3x5x5 inputs; and other ops of one input, the same way
+    (the linear algebra on batches of 2x3 matrices)."""
     def second(T):
         x = T.from_numpy(np.random.default_rng(1).normal(size=(2, 3, 5, 5))).requires_grad_()
         y = POOLS[name](T, x)
@@ -245,10 +283,9 @@ def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
     for name in sorted(UNSUPPORTED):
         with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
             _second(mt, _chain([name]))
-    for build in (lambda T, x, w, b: T.linalg.svdvals(x * w)[:, None] * b,
-                  lambda T, x, w, b: T.linalg.eigh(x @ x.mT + w)[1]):
-        with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
-            _second(mt, build)
+    with pytest.raises(NotImplementedError, match="PackPaddedSequenceBackward0 does not support create_graph=True"):
+        _second(mt, lambda T, x, w, b: T.nn.utils.rnn.pack_padded_sequence(x * w, T.tensor([3, 2, 1]),
+                                                                          batch_first=True).data)
 
 
 def test_fused_attention_refuses_as_torch():

@@ -51,6 +51,11 @@ MODIFIED = {
     "saved_input_of_matmul": lambda T, x: _then_modify(T, x, lambda y: y @ y.t(), lambda y: y.div_(2)),
     "saved_leaf_in_no_grad": lambda T, x: _leaf_modified(T, x),
     "saved_input_of_pow": lambda T, x: _then_modify(T, x, lambda y: y ** 3, lambda y: y.sub_(1)),
+    "saved_output_of_svd": lambda T, x: _modify_result(T, x, lambda y: T.linalg.svd(y, full_matrices=False).Vh,
+                                                       lambda r: r.mul_(2)),
+    "saved_output_of_cholesky": lambda T, x: _modify_result(T, x, lambda y: T.linalg.cholesky(y @ y.mT),
+                                                            lambda r: r.add_(1)),
+    "saved_result_of_det": lambda T, x: _modify_result(T, x, lambda y: T.linalg.det(y[:, :2]), lambda r: r.mul_(2)),
 }
 
 

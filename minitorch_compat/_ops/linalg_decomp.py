@@ -21,6 +21,14 @@ leading dimensions. With ``sym(X) = (X + X^T) / 2`` and ``skew(X) = X - X^T``:
 Like torch, the formulas assume distinct eigenvalues (singular values): they divide by
 their differences. Errors are torch's, including the ``LinAlgError`` that names the first
 leading minor that is not positive-definite.
+
+Higher-order gradients: each node saves its outputs (torch's ``_saved_L``, ``_saved_U``...),
+and each formula is written with operations that also exist as differentiable ops (matrix
+products, ``np.tril``, ``np.linalg.inv``/``solve``; diagonals set by adding ``diag * I``,
+not in place), so under ``create_graph=True`` the same formula runs on Tensors and records
+its graph (``autograd/numpy_dispatch.py``). ``eigvalsh`` and ``svdvals`` are the
+eigenvalue / singular-value outputs of the full decomposition's node, as in torch: their
+double backward goes through the vectors.
 """
 import numpy as np
 
@@ -44,6 +52,11 @@ def _t(a):
     return np.swapaxes(a, -1, -2)
 
 
+def _eye(n, like):
+    """The ``n x n`` identity in ``like``'s dtype (``like`` an array, or a Tensor in a formula)."""
+    return np.eye(n, dtype=np.result_type(like))
+
+
 def column_major(a):
     """``a`` with each matrix stored column by column, as LAPACK returns them and torch
     keeps them (``torch.linalg.inv(A).stride()`` is ``(1, n)``): the layout decides which
@@ -54,6 +67,7 @@ def column_major(a):
 # ---- cholesky ---------------------------------------------------------------------------
 class Cholesky(ArrayFunction):
     _backward_name = "LinalgCholeskyExBackward0"
+    _save_names, _saved_outputs = ("L",), {"L": 0}
 
     @staticmethod
     def forward(ctx, a, upper):
@@ -61,19 +75,19 @@ class Cholesky(ArrayFunction):
             L = np.linalg.cholesky(a)
         except np.linalg.LinAlgError:
             raise _not_positive_definite(a) from None
-        ctx.save_for_backward(L)
+        out = column_major(_t(L) if upper else L)
+        ctx.save_for_backward(out)
         ctx.upper = upper
-        return column_major(_t(L) if upper else L)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         L, = ctx.saved_tensors
         if ctx.upper:
-            g = _t(g)
+            L, g = _t(L), _t(g)
         L_inv = np.linalg.inv(L)
-        phi = np.tril(_t(L) @ g)
-        idx = np.arange(L.shape[-1])
-        phi[..., idx, idx] *= 0.5
+        phi = _t(L) @ g
+        phi = np.tril(phi) - 0.5 * (phi * _eye(phi.shape[-1], phi))
         ga = _t(L_inv) @ phi @ L_inv
         return (ga + _t(ga)) * 0.5
 
@@ -108,70 +122,72 @@ class Eigh(ArrayFunction):
     """(eigenvalues, eigenvectors) of a symmetric matrix, ascending; ``eigvalsh`` returns
     the eigenvalues only, from the same node."""
     _backward_name = "LinalgEighBackward0"
+    _save_names = ("eigenvalues", "eigenvectors")
+    _saved_outputs = {"eigenvalues": 0, "eigenvectors": 1}
 
     @staticmethod
-    def forward(ctx, a, uplo, vectors):
+    def forward(ctx, a, uplo):
         w, V = np.linalg.eigh(a, UPLO=uplo)
+        V = column_major(V)
         ctx.save_for_backward(w, V)
-        return (w, column_major(V)) if vectors else w
+        return w, V
 
     @staticmethod
-    def backward(ctx, gw, gV=None):
+    def backward(ctx, gw, gV):
         w, V = ctx.saved_tensors
         if gV is None:
             return (V * gw[..., None, :]) @ _t(V)
+        eye = _eye(w.shape[-1], w)
         VtgV = _t(V) @ gV
-        VtgV = 0.5 * (VtgV - _t(VtgV))
-        E = w[..., None, :] - w[..., :, None]
-        idx = np.arange(w.shape[-1])
-        E[..., idx, idx] = 1
-        inner = VtgV / E
-        inner[..., idx, idx] = 0 if gw is None else gw
+        inner = 0.5 * (VtgV - _t(VtgV)) / (w[..., None, :] - w[..., :, None] + eye)  # (its diagonal: 0 / 1)
+        if gw is not None:
+            inner = inner + gw[..., None, :] * eye
         return V @ inner @ _t(V)
 
 
-def _eigh(A, UPLO, vectors):
+def _eigh(A, UPLO):
     A = _operand(A)
     _checks.linalg_matrix("linalg.eigh", A, kernel="linalg_eigh_cpu", kernel_checks_ints=True)
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
-    return Eigh.apply(A, uplo=UPLO, vectors=vectors)
+    return Eigh.apply(A, uplo=UPLO)
 
 
 def eigh(A, UPLO="L", *, out=None):
-    return return_types.linalg_eigh(*_eigh(A, UPLO, True))
+    return return_types.linalg_eigh(*_eigh(A, UPLO))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
-    return _eigh(A, UPLO, False)
+    return _eigh(A, UPLO)[0]
 
 
 # ---- svd ------------------------------------------------------------------------------------
 class Svd(ArrayFunction):
     """(U, S, Vh) with ``A = U diag(S) Vh``; ``svdvals`` returns S only, from the same node."""
     _backward_name = "LinalgSvdBackward0"
+    _save_names, _saved_outputs = ("U", "S", "Vh"), {"U": 0, "S": 1, "Vh": 2}
 
     @staticmethod
-    def forward(ctx, a, full_matrices, vectors):
-        U, S, Vh = np.linalg.svd(a, full_matrices=full_matrices and vectors)
+    def forward(ctx, a, full_matrices):
+        U, S, Vh = np.linalg.svd(a, full_matrices=full_matrices)
+        U, Vh = column_major(U), column_major(Vh)
         ctx.save_for_backward(U, S, Vh)
-        return (column_major(U), S, column_major(Vh)) if vectors else S
+        return U, S, Vh
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx, gU, gS, gVh):
         U, S, Vh = ctx.saved_tensors
-        gU, gS, gVh = grads if len(grads) == 3 else (None, grads[0], None)
         k = S.shape[-1]
-        U, Vh = U[..., :k], Vh[..., :k, :]  # (full_matrices: the extra columns get no gradient)
-        gU = None if gU is None else gU[..., :k]
-        gVh = None if gVh is None else gVh[..., :k, :]
+        if U.shape[-1] > k or Vh.shape[-2] > k:  # (full_matrices: the extra columns get no gradient)
+            U, Vh = U[..., :k], Vh[..., :k, :]
+            gU = None if gU is None else gU[..., :k]
+            gVh = None if gVh is None else gVh[..., :k, :]
         m, n = U.shape[-2], Vh.shape[-1]
         if gU is None and gVh is None:
-            return (U * gS[..., None, :]) @ Vh if gS is not None else np.zeros(U.shape[:-1] + (n,), U.dtype)
+            return (U * gS[..., None, :]) @ Vh
+        eye = _eye(k, S)
         S2 = S * S
-        E = S2[..., None, :] - S2[..., :, None]
-        idx = np.arange(k)
-        E[..., idx, idx] = 1
+        E = S2[..., None, :] - S2[..., :, None] + eye
         inner = 0
         if gU is not None:
             UtgU = _t(U) @ gU
@@ -179,9 +195,9 @@ class Svd(ArrayFunction):
         if gVh is not None:
             VhgV = Vh @ _t(gVh)
             inner = inner + S[..., :, None] * (VhgV - _t(VhgV))
-        inner = inner / E
+        inner = inner / E  # (its diagonal: 0 / 1)
         if gS is not None:
-            inner[..., idx, idx] += gS
+            inner = inner + gS[..., None, :] * eye
         if m > n and gU is not None:
             gUSinv = gU / S[..., None, :]
             return (U @ inner + gUSinv - U @ (_t(U) @ gUSinv)) @ Vh
@@ -194,33 +210,35 @@ class Svd(ArrayFunction):
 def svd(A, full_matrices=True, *, driver=None, out=None):
     A = _operand(A)
     _checks.linalg_matrix("linalg.svd", A, square=False, kernel="linalg_svd_cpu")
-    return return_types.linalg_svd(*Svd.apply(A, full_matrices=full_matrices, vectors=True))
+    return return_types.linalg_svd(*Svd.apply(A, full_matrices=full_matrices))
 
 
 def svdvals(A, *, driver=None, out=None):
     A = _operand(A)
     _checks.linalg_matrix("linalg.svd", A, square=False, kernel="linalg_svd_cpu")
-    return Svd.apply(A, full_matrices=False, vectors=False)
+    return Svd.apply(A, full_matrices=False)[1]
 
 
 # ---- qr -------------------------------------------------------------------------------------
 class Qr(ArrayFunction):
     _backward_name = "LinalgQrBackward0"
+    _save_names, _saved_outputs = ("Q", "R"), {"Q": 0, "R": 1}
 
     @staticmethod
     def forward(ctx, a, mode):
         Q, R = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+        Q, R = (np.zeros((0,), a.dtype) if mode == "r" else column_major(Q)), column_major(R)
         ctx.save_for_backward(Q, R)
         ctx.mode = mode
-        return (np.zeros((0,), a.dtype) if mode == "r" else column_major(Q)), column_major(R)
+        return Q, R
 
     @staticmethod
     def backward(ctx, gQ, gR):
         Q, R = ctx.saved_tensors
-        m, n = Q.shape[-2], R.shape[-1]
         if ctx.mode == "r":
             raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
                                "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+        m, n = Q.shape[-2], R.shape[-1]
         if ctx.mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
         gQ = np.zeros_like(Q) if gQ is None else gQ
@@ -236,10 +254,7 @@ class Qr(ArrayFunction):
 def _qr_grad(Q, R, gQ, gR):
     """torch's gradient of ``A = QR`` for a tall or square ``A``."""
     M = np.triu(gR @ _t(R) - _t(Q) @ gQ)
-    idx = np.arange(M.shape[-1])
-    sym = M + _t(M)
-    sym[..., idx, idx] *= 0.5
-    b = Q @ sym + gQ
+    b = Q @ (M + _t(np.triu(M, 1))) + gQ  # (copyu(M): M's upper triangle mirrored below the diagonal)
     return _t(np.linalg.solve(R, _t(b)))  # b R^-T
 
 

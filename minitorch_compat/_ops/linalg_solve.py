@@ -12,6 +12,12 @@ and ranks. Backward (torch's formulas, real matrices, batched):
   ``gA = -X^T gB``).
 * pinv (torch's ``pinv_backward``), and lstsq through it: ``X = pinv(A) B``.
 
+Under ``create_graph=True`` the det, slogdet and lstsq formulas run as they are, on Tensors:
+their ``np.linalg.inv`` and matrix products are answered by ``Inv`` and ``matmul``
+(``autograd/numpy_dispatch.py``). Where we differ: for a singular matrix (det exactly 0) torch's
+create_graph path takes det's gradient from the SVD (the cofactor matrix); ours stays 0,
+the value both give without create_graph.
+
 Singular inputs raise torch's ``LinAlgError``, naming (as LAPACK's ``getrf`` does) the
 first zero diagonal element of the LU factorization.
 """
@@ -20,7 +26,7 @@ import numpy as np
 from .. import return_types, _checks
 from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
-from .linalg_decomp import batch_error, column_major, _t
+from .linalg_decomp import batch_error, column_major, _eye, _t
 from .pointwise import _operand, where
 
 
@@ -80,13 +86,14 @@ def inv(A, *, out=None):
 def _inverse_transpose_or_zero(a, scale):
     """``scale * A^-T``, and 0 where ``scale`` is 0 (a singular matrix with det exactly 0)."""
     singular = scale == 0
-    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    eye = np.broadcast_to(_eye(a.shape[-1], a), a.shape)
     safe = np.where(singular[..., None, None], eye, a)
     return np.where(singular[..., None, None], 0, scale[..., None, None] * _t(np.linalg.inv(safe)))
 
 
 class Det(ArrayFunction):
     _backward_name = "LinalgDetBackward0"
+    _save_names = ("A", "result")
 
     @staticmethod
     def forward(ctx, a):
@@ -108,6 +115,7 @@ def det(A, *, out=None):
 
 class Slogdet(ArrayFunction):
     _backward_name = "LinalgSlogdetBackward0"
+    _save_names = ("A",)
 
     @staticmethod
     def forward(ctx, a):
@@ -280,30 +288,40 @@ class Lstsq(ArrayFunction):
     deficient) and, when asked, the squared residuals ``sum((A X - B)^2)`` per column.
     Backward through ``pinv`` (torch's ``linalg_lstsq_backward``); the residuals add
     ``2 r X^T`` to A's gradient and ``-2 r`` to B's, ``r = A X - B`` (X's own change
-    contributes nothing, since ``A^T r = 0`` at the optimum)."""
+    contributes nothing, since ``A^T r = 0`` at the optimum). Under create_graph the
+    pseudo-inverse is recomputed as a differentiable ``pinv`` (torch's backward recomputes
+    it always)."""
     _backward_name = "LinalgLstsqBackward0"
+    _save_names, _saved_outputs = ("self", "b", None, "solution"), {"solution": 0}
 
     @staticmethod
     def forward(ctx, a, b, rcond, vector, residuals):
         p = _pinv(a, None, rcond, False)
         bm = b[..., None] if vector else b
         x = p @ bm
+        solution = x[..., 0] if vector else column_major(x)
+        ctx.save_for_backward(a, b, p, solution)
+        ctx.rcond, ctx.vector, ctx.residuals = rcond, vector, residuals
+        if not residuals:
+            return solution, np.zeros((0,), a.dtype)
         r = a @ x - bm
-        ctx.save_for_backward(a, bm, p, x, r)
-        ctx.vector = vector
-        squared = np.sum(r * r, axis=-2) if residuals else np.zeros((0,), a.dtype)
-        return (x[..., 0] if vector else column_major(x)), squared
+        return solution, np.sum(r * r, axis=-2)
+
+    def _graph_saved(ctx, values):
+        return {2: Pinv.apply(ctx._inputs[0], atol=None, rtol=ctx.rcond, hermitian=False)}
 
     @staticmethod
     def backward(ctx, g, g_residuals):
-        a, bm, p, x, r = ctx.saved_tensors
-        ga, gb = np.zeros_like(a), np.zeros_like(bm)
+        a, b, p, x = ctx.saved_tensors
+        if ctx.vector:
+            b, x = b[..., None], x[..., None]
+        ga, gb = np.zeros_like(a), np.zeros_like(b)
         if g is not None:
             g = g[..., None] if ctx.vector else g
-            ga = _pinv_backward(g @ _t(bm), p, a)
+            ga = _pinv_backward(g @ _t(b), p, a)
             gb = _t(p) @ g
-        if g_residuals is not None and g_residuals.size:
-            gr = 2 * r * g_residuals[..., None, :]
+        if g_residuals is not None and ctx.residuals:
+            gr = 2 * (a @ x - b) * g_residuals[..., None, :]
             ga, gb = ga + gr @ _t(x), gb - gr
         return ga, (gb[..., 0] if ctx.vector else gb)
 

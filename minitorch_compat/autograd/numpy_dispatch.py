@@ -251,7 +251,7 @@ def _build_tables():
     global _pointwise, _reduction, _shape, _linalg, _creation, _transformations, _cumulative
     from .._ops import pointwise as _pointwise, reduction as _reduction, shape as _shape, transformations as _transformations
     from .._ops import cumulative as _cumulative
-    from .._ops import linalg as _linalg, creation as _creation, einsum as _einsum
+    from .._ops import linalg as _linalg, creation as _creation, einsum as _einsum, linalg_solve as _linalg_solve
 
     P = _pointwise
     # ``ndarray + tensor`` and friends: the Tensor's operator, as before this protocol existed.
@@ -300,5 +300,7 @@ def _build_tables():
         np.tril: lambda m, k=0: _transformations.tril(_t(m), k), np.triu: lambda m, k=0: _transformations.triu(_t(m), k),
         np.cross: lambda a, b, axis=-1: _linalg.cross(_t(a), _t(b), dim=axis),
         np.einsum: lambda subscripts, *operands, optimize=False: _einsum.einsum(subscripts, *[_t(o) for o in operands]),
+        np.linalg.inv: lambda a: _linalg_solve.Inv.apply(_t(a)),
+        np.linalg.solve: lambda a, b: _linalg_solve.Solve.apply(_t(a), _t(b), left=True, vector=b.ndim == 1),
     }
     return _OPERATORS, _UFUNCS, _FUNCTIONS

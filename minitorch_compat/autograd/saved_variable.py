@@ -147,7 +147,19 @@ def note_inplace(t):
 
 def _saves_output(node, k):
     names = node._save_names or ()
-    return "result" in names or f"result{k}" in names
+    mapped = getattr(type(node), "_saved_outputs", None) or {}
+    return "result" in names or f"result{k}" in names or k in mapped.values()
+
+
+def _output_index(node, name):
+    """Which of the node's outputs the saved value called ``name`` is, or None: ``result``
+    (output 0) and ``resultN``, or a name the op maps in ``_saved_outputs`` where torch
+    names a saved output after itself (``{"U": 0, "S": 1, "Vh": 2}`` for the SVD)."""
+    if name is None:
+        return None
+    if name.startswith("result"):
+        return int(name[6:] or 0)
+    return (getattr(type(node), "_saved_outputs", None) or {}).get(name)
 
 
 def _input_index(ctx, value):
@@ -183,8 +195,8 @@ def _as_tensor(ctx, k):
     if i is not None:
         return ctx._inputs[i]
     names = getattr(ctx, "_save_names", None) or ()
-    name = names[k] if k < len(names) else None
-    return _graph_output(ctx, value, int(name[6:] or 0)) if name and name.startswith("result") else _wrap(value)
+    out = _output_index(ctx, names[k] if k < len(names) else None)
+    return _wrap(value) if out is None else _graph_output(ctx, value, out)
 
 
 # ---- grad_fn._saved_<name> -----------------------------------------------------------------------
@@ -215,13 +227,13 @@ def graph_values(ctx, values=None):
     out = []
     for k, v in enumerate(values):
         i = _input_index(ctx, v) if isinstance(v, np.ndarray) else None
-        name = names[k] if k < len(names) else None
+        out_index = _output_index(ctx, names[k] if k < len(names) else None)
         if k in custom:
             v = custom[k]
         elif i is not None:
             v = ctx._inputs[i]
-        elif name is not None and name.startswith("result"):
-            v = _graph_output(ctx, v, int(name[6:] or 0))
+        elif out_index is not None:
+            v = _graph_output(ctx, v, out_index)
         elif isinstance(v, np.ndarray) and v.dtype.kind in "fc":
             raise NotImplementedError(f"minitorch_compat: {ctx.name()} does not support create_graph=True "
                                       "(higher-order gradients through this op) yet")
