@@ -67,7 +67,7 @@ def column_major(a):
 # ---- cholesky ---------------------------------------------------------------------------
 class Cholesky(ArrayFunction):
     _backward_name = "LinalgCholeskyExBackward0"
-    _save_names, _saved_outputs = ("L",), {"L": 0}
+    _save_names, _save_outputs = ("L",), {"L": 0}
 
     @staticmethod
     def forward(ctx, a, upper):
@@ -123,7 +123,7 @@ class Eigh(ArrayFunction):
     the eigenvalues only, from the same node."""
     _backward_name = "LinalgEighBackward0"
     _save_names = ("eigenvalues", "eigenvectors")
-    _saved_outputs = {"eigenvalues": 0, "eigenvectors": 1}
+    _save_outputs = {"eigenvalues": 0, "eigenvectors": 1}
 
     @staticmethod
     def forward(ctx, a, uplo):
@@ -165,7 +165,7 @@ def eigvalsh(A, UPLO="L", *, out=None):
 class Svd(ArrayFunction):
     """(U, S, Vh) with ``A = U diag(S) Vh``; ``svdvals`` returns S only, from the same node."""
     _backward_name = "LinalgSvdBackward0"
-    _save_names, _saved_outputs = ("U", "S", "Vh"), {"U": 0, "S": 1, "Vh": 2}
+    _save_names, _save_outputs = ("U", "S", "Vh"), {"U": 0, "S": 1, "Vh": 2}
 
     @staticmethod
     def forward(ctx, a, full_matrices):
@@ -222,7 +222,7 @@ def svdvals(A, *, driver=None, out=None):
 # ---- qr -------------------------------------------------------------------------------------
 class Qr(ArrayFunction):
     _backward_name = "LinalgQrBackward0"
-    _save_names, _saved_outputs = ("Q", "R"), {"Q": 0, "R": 1}
+    _save_names, _save_outputs = ("Q", "R"), {"Q": 0, "R": 1}
 
     @staticmethod
     def forward(ctx, a, mode):

@@ -292,7 +292,7 @@ class Lstsq(ArrayFunction):
     pseudo-inverse is recomputed as a differentiable ``pinv`` (torch's backward recomputes
     it always)."""
     _backward_name = "LinalgLstsqBackward0"
-    _save_names, _saved_outputs = ("self", "b", None, "solution"), {"solution": 0}
+    _save_names, _save_outputs = ("self", "b", None, "solution"), {"solution": 0}
 
     @staticmethod
     def forward(ctx, a, b, rcond, vector, residuals):

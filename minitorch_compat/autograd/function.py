@@ -144,13 +144,13 @@ class ArrayFunction(Function):
     ``_save_names``: torch's names of what ``forward`` saves, in order (``("self",
     "other")``; ``"result"`` for the op's output), shown as ``grad_fn._saved_self``
     (``saved_attributes.py`` adds what torch shows besides tensors).
-    ``_saved_outputs``: where torch names a saved output after itself rather than
+    ``_save_outputs``: where torch names a saved output after itself rather than
     ``result`` (``{"U": 0, "S": 1, "Vh": 2}``), which output each name is.
     ``_save_for``: for each saved value, the input whose gradient needs it, where torch
     saves it only then (``Mul``: ``(1, 0)``); its version is checked only then, too."""
     _on_arrays = True
     _save_for = None
-    _saved_outputs = None
+    _save_outputs = None
 
     def __init_subclass__(cls, **kwargs):
         """torch's node classes are named after the node (``type(grad_fn).__name__`` is

@@ -147,19 +147,19 @@ def note_inplace(t):
 
 def _saves_output(node, k):
     names = node._save_names or ()
-    mapped = getattr(type(node), "_saved_outputs", None) or {}
+    mapped = getattr(type(node), "_save_outputs", None) or {}
     return "result" in names or f"result{k}" in names or k in mapped.values()
 
 
 def _output_index(node, name):
     """Which of the node's outputs the saved value called ``name`` is, or None: ``result``
-    (output 0) and ``resultN``, or a name the op maps in ``_saved_outputs`` where torch
+    (output 0) and ``resultN``, or a name the op maps in ``_save_outputs`` where torch
     names a saved output after itself (``{"U": 0, "S": 1, "Vh": 2}`` for the SVD)."""
     if name is None:
         return None
     if name.startswith("result"):
         return int(name[6:] or 0)
-    return (getattr(type(node), "_saved_outputs", None) or {}).get(name)
+    return (getattr(type(node), "_save_outputs", None) or {}).get(name)
 
 
 def _input_index(ctx, value):
