@@ -18,16 +18,13 @@ import minitorch_compat as mt
 from helpers import assert_close, raises_like
 from test_autograd_graph import OPS
 
-# Ops of test_autograd_graph.OPS whose double backward is not written here yet: under
-# create_graph they raise NotImplementedError naming their node (test_unsupported_ops_refuse).
-UNSUPPORTED = set()
 # sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch); relu, and adaptive_avg_pool or
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
 # x): torch's first gradient requires grad (through threshold_backward's saved result;
 # through its double-backward node), ours does not (the value and the second derivative,
 # zero, agree; test_second_derivative_of_pooling checks these double backwards on a
 # non-linear input).
-SUPPORTED = sorted(set(OPS) - UNSUPPORTED - {"sdpa_fused", "relu", "adaptive_avg_pool", "pad_reflect", "pad_replicate"})
+SUPPORTED = sorted(set(OPS) - {"sdpa_fused", "relu", "adaptive_avg_pool", "pad_reflect", "pad_replicate"})
 
 
 def _second(T, build, n_leaves=3, seed=0):
@@ -277,15 +274,39 @@ def test_second_derivative_of_pooling(name):
         assert_close(o, t, rtol=1e-10, atol=1e-10)
 
 
-def test_unsupported_ops_refuse_instead_of_giving_wrong_values():
-    """An op whose double backward is missing raises NotImplementedError naming its node,
-    at the first backward with create_graph (never a silently wrong second derivative)."""
-    for name in sorted(UNSUPPORTED):
-        with pytest.raises(NotImplementedError, match="does not support create_graph=True"):
-            _second(mt, _chain([name]))
-    with pytest.raises(NotImplementedError, match="PackPaddedSequenceBackward0 does not support create_graph=True"):
-        _second(mt, lambda T, x, w, b: T.nn.utils.rnn.pack_padded_sequence(x * w, T.tensor([3, 2, 1]),
-                                                                          batch_first=True).data)
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_packed_sequences(batch_first):
+    """pack_padded_sequence's backward is pad_packed_sequence's forward, and back."""
+    def build(T, x, w, b):
+        packed = T.nn.utils.rnn.pack_padded_sequence(x * w, T.tensor([3, 2, 1]), batch_first=batch_first)
+        return T.nn.utils.rnn.pad_packed_sequence(T.nn.utils.rnn.PackedSequence(packed.data.sin(), packed.batch_sizes),
+                                                  batch_first=batch_first)[0] * b
+    _compare(build)
+
+
+def test_a_formula_that_cannot_record_refuses_instead_of_giving_wrong_values():
+    """A backward formula that fills a NumPy buffer in place cannot record a graph: under
+    create_graph it raises NotImplementedError naming its node (never a silently wrong
+    second derivative). Every built-in op records now; this one is written to refuse."""
+    from minitorch_compat.autograd.function import ArrayFunction
+
+    class Doubled(ArrayFunction):
+        _backward_name = "DoubledBackward0"
+
+        @staticmethod
+        def forward(ctx, x):
+            return 2 * x
+
+        @staticmethod
+        def backward(ctx, g):
+            out = np.zeros(g.shape, g.dtype)
+            np.multiply(g, 2, out=out)
+            return out
+
+    x = mt.ones(3, dtype=mt.float64, requires_grad=True)
+    assert mt.autograd.grad(Doubled.apply(x).sum(), x)[0].tolist() == [2.0, 2.0, 2.0]
+    with pytest.raises(NotImplementedError, match="DoubledBackward0 does not support create_graph=True"):
+        mt.autograd.grad(Doubled.apply(x).sum(), x, create_graph=True)
 
 
 def test_fused_attention_refuses_as_torch():

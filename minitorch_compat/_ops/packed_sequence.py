@@ -31,16 +31,14 @@ class PackPaddedSequence(ArrayFunction):
     def forward(ctx, x, lengths, batch_first):
         if batch_first:
             x = x.swapaxes(0, 1)
-        mask = _mask(lengths, x.shape[0])
-        ctx.save_for_backward(mask)
-        ctx.shape, ctx.batch_first = x.shape, batch_first
-        return x[mask]
+        ctx.save_for_backward(np.asarray(lengths))  # (torch saves the batch sizes: one backward only)
+        ctx.steps, ctx.batch_first = x.shape[0], batch_first
+        return x[_mask(lengths, x.shape[0])]
 
     @staticmethod
-    def backward(ctx, g):
-        mask, = ctx.saved_tensors
-        gx = np.zeros(ctx.shape, dtype=g.dtype)
-        gx[mask] = g
+    def backward(ctx, g):  # the other op: the rows back in place, zeros past each length
+        lengths, = ctx.saved_tensors
+        gx = PadPackedSequence.call(g, lengths=lengths, total_length=ctx.steps, padding_value=0)
         return gx.swapaxes(0, 1) if ctx.batch_first else gx
 
 
