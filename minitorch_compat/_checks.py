@@ -202,6 +202,15 @@ def pair_loss_operands(input, target, kernel):
         raise err
 
 
+def not_differentiable(function, **arguments):
+    """torch refuses, while grad mode is on, a weight that requires grad where the kernel
+    has no derivative for it (``function`` is the kernel's name, as torch's message says)."""
+    for name, value in arguments.items():
+        if value is not None and value.requires_grad and _state.enabled:
+            raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument "
+                               f"'{name}'. This input cannot have requires_grad True.")
+
+
 def loss_weight(weight, shape):
     """A BCE ``weight`` broadcast to the input's shape, with torch's error when it does not fit."""
     w = weight._data

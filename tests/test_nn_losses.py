@@ -2,6 +2,7 @@
 target) equal torch's; extreme logits stay finite exactly where torch's do; bad targets
 raise torch's exception types (and messages).
 """
+import contextlib
 import warnings
 
 import numpy as np
@@ -10,7 +11,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import minitorch_compat as mt
-from helpers import check_op, raises_like
+from helpers import assert_close, check_op, raises_like
 
 REDUCTIONS = ["mean", "sum", "none"]
 FLOATS = st.sampled_from([np.float32, np.float64])
@@ -56,10 +57,38 @@ def test_cross_entropy_class_probabilities(problem, reduction, use_weight, smoot
     x, _, c, rng = problem
     p = rng.uniform(0, 1, x.shape).astype(x.dtype)
     p /= p.sum(axis=1 if x.ndim > 1 else 0, keepdims=True)
-    weight = rng.uniform(0.1, 2.0, c).astype(x.dtype) if use_weight else None
-    # the probabilities require grad too: torch differentiates the target here
-    check_op(lambda T, a, q: F(T).cross_entropy(a, q, weight=None if weight is None else T.tensor(weight),
-                                                 reduction=reduction, label_smoothing=smoothing), x, p)
+    # the probabilities and the weight require grad too: torch differentiates both here
+    if use_weight:
+        weight = rng.uniform(0.1, 2.0, c).astype(x.dtype)
+        check_op(lambda T, a, q, w: F(T).cross_entropy(a, q, weight=w, reduction=reduction,
+                                                        label_smoothing=smoothing), x, p, weight)
+    else:
+        check_op(lambda T, a, q: F(T).cross_entropy(a, q, reduction=reduction, label_smoothing=smoothing), x, p)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x, t, c, w: F.binary_cross_entropy(x.sigmoid(), t, weight=w),
+    lambda F, x, t, c, w: F.binary_cross_entropy_with_logits(x, t, weight=w),
+    lambda F, x, t, c, w: F.binary_cross_entropy_with_logits(x, t, weight=w.detach(), pos_weight=w),
+    lambda F, x, t, c, w: F.binary_cross_entropy_with_logits(x, t, weight=w, pos_weight=w),
+    lambda F, x, t, c, w: F.cross_entropy(x, c, weight=w),
+    lambda F, x, t, c, w: F.cross_entropy(x, c, weight=w, label_smoothing=0.1),
+    lambda F, x, t, c, w: F.nll_loss(x, c, weight=w),
+    lambda F, x, t, c, w: F.nll_loss(x[0], c[0], weight=w),
+    lambda F, x, t, c, w: F.nll_loss(x.reshape(2, 3, 2), c.reshape(2, 2)[:, :2] % 3, weight=w),
+    lambda F, x, t, c, w: F.cross_entropy(x.reshape(1, 3, 2, 2), c.reshape(1, 2, 2) % 3, weight=w),
+])
+def test_a_weight_that_requires_grad_is_refused_where_torch_has_no_derivative(call):
+    """torch's kernels have no derivative for these weights: a weight that requires grad
+    raises while grad mode is on (the message names the kernel), and is fine under no_grad."""
+    def run(T, no_grad=False):
+        x = T.tensor([[0.5, -1.0, 2.0], [0.1, 0.2, -0.3], [1.0, 0.0, 0.5], [0.3, 0.3, 0.3]])
+        t = x.sigmoid().flip(0)
+        c, w = T.tensor([0, 2, 1, 0]), T.tensor([0.5, 1.0, 2.0], requires_grad=True)
+        with T.no_grad() if no_grad else contextlib.nullcontext():
+            return call(T.nn.functional, x, t, c, w)
+    raises_like(run, match_message=True)
+    assert_close(run(mt, no_grad=True), run(torch, no_grad=True))
 
 
 @given(class_problem(), st.sampled_from(REDUCTIONS), st.booleans())

@@ -206,7 +206,9 @@ class SoftTargetCrossEntropy(ArrayFunction):
 
     ``loss_i = -sum_c w_c q_ic logp_ic`` (``q`` smoothed to ``(1-eps) q + eps/C`` first);
     mean divides by the number of rows. Backward:
-    ``dx_ic = s_i (p_ic sum_k w_k q_ik - w_c q_ic)``, ``dq_ic = -s_i (1-eps) w_c logp_ic``.
+    ``dx_ic = s_i (p_ic sum_k w_k q_ik - w_c q_ic)``, ``dq_ic = -s_i (1-eps) w_c logp_ic``,
+    ``dw_c = -sum_i s_i q_ic logp_ic`` (torch builds this case from ordinary ops, so the
+    weight gets a gradient too).
     """
 
     @staticmethod
@@ -214,21 +216,22 @@ class SoftTargetCrossEntropy(ArrayFunction):
         rows = _rows(x)
         n, c = rows.shape
         logp = _log_softmax_rows(ctx, rows, x.ndim)
-        wq = _weighted_targets(q, weight, eps)
-        loss = -(logp * wq).sum(axis=1)
+        qs = _smoothed_targets(q, eps)
+        loss = -(logp * (qs if weight is None else qs * weight)).sum(axis=1)
         ctx.shape, ctx.reduction, ctx.eps, ctx.n = x.shape, reduction, eps, n
         ctx._backward_name = "DivBackward1" if reduction == "mean" else "NegBackward0"
-        ctx.save_for_backward(logp, wq, weight)
+        ctx.save_for_backward(logp, qs, weight)
         if reduction == "none":
             return loss.reshape(x.shape[:1] + x.shape[2:]) if x.ndim > 1 else loss.reshape(())
         return np.asarray(loss.sum(dtype=loss.dtype) if reduction == "sum" else loss.mean(dtype=loss.dtype))
 
     @staticmethod
     def backward(ctx, g):
-        logp, wq, weight = ctx.saved_tensors
+        logp, qs, weight = ctx.saved_tensors
+        wq = qs if weight is None else qs * weight
         s = g / ctx.n if ctx.reduction == "mean" else g
         s = s.reshape(-1) if ctx.reduction == "none" else np.broadcast_to(s, (logp.shape[0],))
-        gx = gq = None
+        gx = gq = gw = None
         if ctx.needs_input_grad[0]:
             gx = np.exp(logp) * wq.sum(axis=1, keepdims=True) - wq
             gx *= s[:, None]
@@ -236,11 +239,13 @@ class SoftTargetCrossEntropy(ArrayFunction):
         if ctx.needs_input_grad[1]:
             wlogp = logp if weight is None else logp * weight
             gq = _unrows(-(1 - ctx.eps) * s[:, None] * wlogp, ctx.shape)
-        return gx, gq
+        if ctx.needs_input_grad[2]:
+            gw = -(s[:, None] * qs * logp).sum(axis=0)
+        return gx, gq, gw
 
-    def _graph_saved(ctx, values):  # create_graph: both recomputed in the graph; the weight is a constant
-        x, q = ctx._inputs[0], ctx._inputs[1]
-        return {0: log_softmax(_rows(x), 1), 1: _weighted_targets(q, values[2], ctx.eps), 2: values[2]}
+    def _graph_saved(ctx, values):  # create_graph: both recomputed in the graph, from the inputs
+        x, q, weight = ctx._inputs
+        return {0: log_softmax(_rows(x), 1), 1: _smoothed_targets(q, ctx.eps), 2: weight}
 
     @property
     def next_functions(self):
@@ -250,12 +255,10 @@ class SoftTargetCrossEntropy(ArrayFunction):
         return (shown_node("NegBackward0", total),) if self.reduction == "mean" else shown_edges((total,))
 
 
-def _weighted_targets(q, weight, eps):
-    """The target probabilities as rows, smoothed by ``eps``, times the class weights."""
+def _smoothed_targets(q, eps):
+    """The target probabilities as rows, smoothed by ``eps``."""
     qr = _rows(q)
-    if eps > 0:
-        qr = qr * (1 - eps) + eps / qr.shape[1]
-    return qr if weight is None else qr * weight
+    return qr * (1 - eps) + eps / qr.shape[1] if eps > 0 else qr
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0,
@@ -263,6 +266,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean", la
     """The general node for ``F.nll_loss`` and the rarer cases of ``F.cross_entropy``."""
     x, target = _operand(input), _operand(target)
     _checks.nll_shapes(x, target)
+    _checks.not_differentiable("nll_loss2d_forward" if x._data.ndim > 2 else "nll_loss_forward", weight=weight)
     c = x._data.shape[1] if x._data.ndim > 1 else x._data.shape[0]
     w = _checks.class_weight(weight, x, c)
     eps = label_smoothing if label_smoothing > 0.0 else 0.0
@@ -278,12 +282,9 @@ def soft_target_cross_entropy(x, target, weight, ignore_index, reduction, label_
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
     _checks.label_smoothing(label_smoothing)
-    w = None
     if weight is not None:
         x, weight = promote(x, weight)
-        w = weight._data
     if x.dtype is not target.dtype:
         x, target = promote(x, target)
-        if w is not None:
-            w = w.astype(x._data.dtype)
-    return SoftTargetCrossEntropy.apply(x, target, weight=w, reduction=reduction, eps=label_smoothing)
+        weight = weight if weight is None else weight.to(x.dtype)
+    return SoftTargetCrossEntropy.apply(x, target, weight, reduction=reduction, eps=label_smoothing)

@@ -147,6 +147,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """Binary cross entropy between probabilities ``input`` (in [0, 1]) and ``target``."""
     reduction = _checks.reduction(reduction, size_average, reduce)
     x, t = _operand(input), _operand(target)
+    _checks.not_differentiable("binary_cross_entropy", weight=weight)
     if t._data.shape != x._data.shape:
         raise ValueError(f"Using a target size ({t.shape}) that is different to the input size ({x.shape}) is "
                          "deprecated. Please ensure they have the same size.")
@@ -173,6 +174,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if t._data.dtype.kind not in "fc":
         raise RuntimeError(f"result type {x.dtype._scalar_name} can't be cast to the desired output type "
                            f"{t.dtype._scalar_name}")
+    _checks.not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     w = None if weight is None else weight._data
     pw = None if pos_weight is None else pos_weight._data
     return _loss.BCEWithLogits.apply(x, t, weight=w, pos_weight=pw, reduction=reduction)
