@@ -52,8 +52,9 @@ class MaxPool2d(ArrayFunction):
     _save_names = (None, None, "self")
 
     @staticmethod
-    def forward(ctx, x, k, s, p, d, out_hw, return_indices):
+    def forward(ctx, x, k, s, p, d, out_hw, return_indices, call=None):
         n, c, h, w = x.shape
+        ctx.call = call  # (stride as given and ceil_mode: what grad_fn._saved_* shows)
         floating = x.dtype.kind == "f"
         win = _windows(x, k, s, p, d, out_hw, -np.inf if floating else np.iinfo(x.dtype).min)
         # scan the window offsets in row-major order, as torch's kernel does: a value
@@ -103,6 +104,11 @@ class MaxPool2d(ArrayFunction):
         return gx.reshape(n, c, h, w)
 
     _graph_backward = pool_graph_backward
+
+    def _flat_indices_shown(ctx):
+        """``grad_fn._saved_result1``: the indices torch keeps (ours only when the backward needs them)."""
+        arg, indices, _ = ctx.saved_tensors
+        return _flat_indices(ctx, arg) if indices is None else indices
 
     @staticmethod
     def _adjoint(ctx, gg):
@@ -165,9 +171,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if unbatched:
         x = x.unsqueeze(0)
     if not return_indices:
-        values = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=False)
+        values = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=False, call=(stride, ceil_mode))
         return values.squeeze(0) if unbatched else values
-    values, indices = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=True)
+    values, indices = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=True, call=(stride, ceil_mode))
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return values, indices
@@ -178,8 +184,9 @@ class AvgPool2d(ArrayFunction):
     _save_names = ("self",)
 
     @staticmethod
-    def forward(ctx, x, k, s, p, out_hw, count_include_pad, divisor_override):
+    def forward(ctx, x, k, s, p, out_hw, count_include_pad, divisor_override, call=None):
         n, c, h, w = x.shape
+        ctx.call = call
         win = _windows(x, k, s, p, (1, 1), out_hw, 0)
         total = win.sum(axis=(-2, -1), dtype=x.dtype)
         if divisor_override:
@@ -228,7 +235,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if unbatched:
         x = x.unsqueeze(0)
     y = AvgPool2d.apply(x, k=k, s=s, p=p, out_hw=out, count_include_pad=count_include_pad,
-                        divisor_override=divisor_override)
+                        divisor_override=divisor_override, call=(stride, ceil_mode))
     return y.squeeze(0) if unbatched else y
 
 
