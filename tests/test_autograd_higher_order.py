@@ -16,15 +16,14 @@ from hypothesis import given, settings, strategies as st
 
 import minitorch_compat as mt
 from helpers import assert_close, raises_like
-from test_autograd_graph import OPS
+from test_autograd_graph import OPS, graph
 
-# sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch); relu, and adaptive_avg_pool or
+# sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch);
 # reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
-# x): torch's first gradient requires grad (through threshold_backward's saved result;
-# through its double-backward node), ours does not (the value and the second derivative,
-# zero, agree; test_second_derivative_of_pooling checks these double backwards on a
-# non-linear input).
-SUPPORTED = sorted(set(OPS) - {"sdpa_fused", "relu", "adaptive_avg_pool", "pad_reflect", "pad_replicate"})
+# x): torch's first gradient requires grad (through its double-backward node), ours does
+# not (the value and the second derivative, zero, agree; test_second_derivative_of_pooling
+# checks these double backwards on a non-linear input).
+SUPPORTED = sorted(set(OPS) - {"sdpa_fused", "pad_reflect", "pad_replicate"})
 
 
 def _second(T, build, n_leaves=3, seed=0):
@@ -307,6 +306,43 @@ def test_a_formula_that_cannot_record_refuses_instead_of_giving_wrong_values():
     assert mt.autograd.grad(Doubled.apply(x).sum(), x)[0].tolist() == [2.0, 2.0, 2.0]
     with pytest.raises(NotImplementedError, match="DoubledBackward0 does not support create_graph=True"):
         mt.autograd.grad(Doubled.apply(x).sum(), x, create_graph=True)
+
+
+# Ops whose backward torch calls as a kernel of its own (``threshold_backward(grad, result,
+# 0)`` for relu, ``max_pool2d_with_indices_backward``...): under create_graph that call is a
+# node with an edge to the saved value too, so even the gradient of a leaf requires grad.
+KERNEL_BACKWARDS = {
+    "relu": lambda T, x: x.relu(),
+    "relu6": lambda T, x: T.nn.functional.relu6(x * 4),
+    "hardtanh": lambda T, x: T.nn.functional.hardtanh(x, -0.5, 0.5),
+    "leaky_relu": lambda T, x: T.nn.functional.leaky_relu(x, 0.1),
+    "elu": lambda T, x: T.nn.functional.elu(x, 0.7),
+    "abs": lambda T, x: x.abs(),
+    "max_pool2d": lambda T, x: T.nn.functional.max_pool2d(x, 2, 1),
+    "avg_pool2d": lambda T, x: T.nn.functional.avg_pool2d(x, 2, 2, padding=1, count_include_pad=False),
+    "adaptive_avg_pool2d": lambda T, x: T.nn.functional.adaptive_avg_pool2d(x, (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KERNEL_BACKWARDS))
+@pytest.mark.parametrize("chained", [False, True])
+def test_first_gradient_of_kernel_backwards_is_torchs_node(name, chained):
+    """The first gradient's requires_grad, grad_fn and next_functions are torch's, and the
+    second derivative too (zero where the op is piecewise linear; also through a gradient
+    that requires grad itself, ``chained``), on values with zeros and ties at the kinks."""
+    def run(T):
+        x = T.from_numpy(np.random.default_rng(3).integers(-4, 5, size=(1, 2, 4, 4)) / 4).requires_grad_()
+        y = KERNEL_BACKWARDS[name](T, x.sin() * 2 if chained else x)
+        w = T.from_numpy(np.random.default_rng(4).normal(size=tuple(y.shape)))
+        g, = T.autograd.grad((y * w).sum(), x, create_graph=True)
+        shown = (g.requires_grad, graph(g, [x]))
+        return shown, g, (T.autograd.grad((g * g).sum() + g.sin().sum(), x)[0] if g.requires_grad else None)
+    (o_shown, o_g, o_gg), (t_shown, t_g, t_gg) = run(mt), run(torch)
+    assert o_shown == t_shown
+    assert_close(o_g, t_g, rtol=1e-10, atol=1e-10)
+    assert (o_gg is None) == (t_gg is None)
+    if t_gg is not None:
+        assert_close(o_gg, t_gg, rtol=1e-10, atol=1e-10)
 
 
 def test_fused_attention_refuses_as_torch():

@@ -97,6 +97,15 @@ NODE_ATTRIBUTES = {
     "stack": lambda T, x, w, F: T.stack([x, w]),
     "conv2d": lambda T, x, w, F: F.conv2d(x.reshape(1, 1, 2, 3), w.reshape(1, 1, 2, 3)[..., :2], padding=1, stride=2),
     "conv2d_bias": lambda T, x, w, F: F.conv2d(x.reshape(1, 1, 2, 3), w.reshape(3, 1, 1, 2), w[0], dilation=(1, 2)),
+    "elu": lambda T, x, w, F: F.elu(x, 0.5), "max_dim": lambda T, x, w, F: x.max(1)[0],
+    "min_dim_keep": lambda T, x, w, F: x.min(0, keepdim=True)[0],
+    "max_pool2d": lambda T, x, w, F: F.max_pool2d(x.reshape(1, 1, 2, 3), 2, 1),
+    "max_pool2d_options": lambda T, x, w, F: F.max_pool2d(x.reshape(1, 1, 2, 3), (1, 2), (1, 2), ceil_mode=True),
+    "avg_pool2d": lambda T, x, w, F: F.avg_pool2d(x.reshape(1, 1, 2, 3), 2, 1, 1, count_include_pad=False),
+    "avg_pool2d_default_stride": lambda T, x, w, F: F.avg_pool2d(x.reshape(1, 1, 2, 3), 1, divisor_override=2),
+    "relu_double": lambda T, x, w, F: T.autograd.grad((x.relu() * w).sum(), x, create_graph=True)[0],
+    "hardtanh_double": lambda T, x, w, F: T.autograd.grad((F.hardtanh(x, -1, 1) * w).sum(), x, create_graph=True)[0],
+    "leaky_relu_double": lambda T, x, w, F: T.autograd.grad((F.leaky_relu(x, 0.2) * w).sum(), x, create_graph=True)[0],
 }
 
 

@@ -16,6 +16,7 @@ from .. import _checks
 from .._opmath import stored
 from .._tensor import _wrap_dim
 from ..autograd.function import ArrayFunction
+from .backward_ops import EluBackward, HardtanhBackward, LeakyReluBackward
 from .pointwise import _operand
 from .special import erf_float64
 
@@ -114,7 +115,7 @@ class LeakyRelu(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return np.where(x > 0, g, g * ctx.slope)
+        return LeakyReluBackward.call(g, x, negative_slope=ctx.slope)
 
 
 class Elu(ArrayFunction):
@@ -131,7 +132,7 @@ class Elu(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return np.where(x > 0, g, g * ctx.alpha * np.exp(np.minimum(x, 0)))
+        return EluBackward.call(g, x, alpha=ctx.alpha)
 
 
 class Silu(ArrayFunction):
@@ -221,7 +222,7 @@ class Hardtanh(ArrayFunction):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         lo, hi = ctx.bounds
-        return np.where((x <= lo) | (x >= hi), 0, g)
+        return HardtanhBackward.call(g, x, min_val=lo, max_val=hi)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):

@@ -19,6 +19,7 @@ from .. import _dtype
 from .._dtype import result_type, _scalar_dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
+from .backward_ops import ThresholdBackward
 from ..autograd.grad_mode import _state
 from .. import _checks, _opmath
 from .fused import fma
@@ -647,7 +648,8 @@ abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False
              bool_error="\"abs_cpu\" not implemented for 'Bool'")
 absolute = abs
 _square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
-relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: g * (y > 0), save="output", floating=False,
+relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: ThresholdBackward.call(g, y, threshold=0),
+              save="output", floating=False,
               bool_error="Boolean inputs not supported for relu")
 sign = _unary("SignBackward0", _sign, _zero, save=None, floating=False)
 sgn = _unary("SgnBackward0", _sign, _zero, floating=False)  # (torch saves for complex sgn)

@@ -20,6 +20,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
+from .backward_ops import pool_graph_backward
 from .conv import _pair
 from .pointwise import _operand
 
@@ -48,10 +49,12 @@ def _windows(x, k, s, p, d, out, fill):
 
 class MaxPool2d(ArrayFunction):
     _backward_name = "MaxPool2DWithIndicesBackward0"
+    _save_names = (None, None, "self")
 
     @staticmethod
-    def forward(ctx, x, k, s, p, d, out_hw, return_indices):
+    def forward(ctx, x, k, s, p, d, out_hw, return_indices, call=None):
         n, c, h, w = x.shape
+        ctx.call = call  # (stride as given and ceil_mode: what grad_fn._saved_* shows)
         floating = x.dtype.kind == "f"
         win = _windows(x, k, s, p, d, out_hw, -np.inf if floating else np.iinfo(x.dtype).min)
         # scan the window offsets in row-major order, as torch's kernel does: a value
@@ -76,12 +79,12 @@ class MaxPool2d(ArrayFunction):
                       and (out_hw[0] - 1) * s[0] + (k[0] - 1) * d[0] < h
                       and (out_hw[1] - 1) * s[1] + (k[1] - 1) * d[1] < w)
         indices = _flat_indices(ctx, arg) if (return_indices or not ctx.simple) else None
-        ctx.save_for_backward(arg, indices)
+        ctx.save_for_backward(arg, indices, x)  # (torch saves the input and the indices)
         return (values, indices) if return_indices else values
 
     @staticmethod
     def backward(ctx, g, g_indices=None):
-        arg, indices = ctx.saved_tensors
+        arg, indices, _ = ctx.saved_tensors
         (n, c, h, w), k, s, p, d, out_hw = ctx.geom
         if ctx.simple:   # each window owns its elements: write g at its winner, one pass per offset
             gx = np.zeros((n, c, h, w), dtype=g.dtype)
@@ -100,20 +103,22 @@ class MaxPool2d(ArrayFunction):
         gx = np.bincount(flat.ravel(), weights=g.ravel(), minlength=n * c * h * w).astype(ctx.dtype, copy=False)
         return gx.reshape(n, c, h, w)
 
+    _graph_backward = pool_graph_backward
+
+    def _flat_indices_shown(ctx):
+        """``grad_fn._saved_result1``: the indices torch keeps (ours only when the backward needs them)."""
+        arg, indices, _ = ctx.saved_tensors
+        return _flat_indices(ctx, arg) if indices is None else indices
+
     @staticmethod
-    def _graph_backward(ctx, g, g_indices=None):
-        """Under ``create_graph``: the same sends said with a differentiable op -- ``g``
-        added at each window's winner by ``scatter_add``, whose own backward is the gather
-        torch's double backward is."""
-        from .creation import zeros
-        arg, indices = ctx.saved_tensors
+    def _adjoint(ctx, gg):
+        """torch's ``max_pool_double_backward``: ``gg`` read at each window's winner (a gather)."""
+        arg, indices, _ = ctx.saved_tensors
         n, c, h, w = ctx.geom[0]
         flat = (_flat_indices(ctx, arg) if indices is None else indices).reshape(n, c, -1)
-        g = g.reshape(n, c, -1)
-        if getattr(ctx, "escaped", False):  # windows without an input element send nothing
-            inside = (flat >= 0) & (flat < h * w)
-            flat, g = np.where(inside, flat, 0), g * _wrap(inside.astype(ctx.dtype))
-        return zeros((n, c, h * w), dtype=g.dtype).scatter_add(2, _wrap(flat), g).reshape(n, c, h, w)
+        inside = (flat >= 0) & (flat < h * w)  # (windows without an input element read nothing)
+        picked = np.take_along_axis(gg.reshape(n, c, -1), np.where(inside, flat, 0), 2)
+        return (picked if inside.all() else picked * inside.astype(ctx.dtype)).reshape(arg.shape)
 
 
 def _flat_indices(ctx, arg):
@@ -166,9 +171,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     if unbatched:
         x = x.unsqueeze(0)
     if not return_indices:
-        values = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=False)
+        values = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=False, call=(stride, ceil_mode))
         return values.squeeze(0) if unbatched else values
-    values, indices = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=True)
+    values, indices = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=True, call=(stride, ceil_mode))
     if unbatched:
         values, indices = values.squeeze(0), indices.squeeze(0)
     return values, indices
@@ -176,10 +181,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 class AvgPool2d(ArrayFunction):
     _backward_name = "AvgPool2DBackward0"
+    _save_names = ("self",)
 
     @staticmethod
-    def forward(ctx, x, k, s, p, out_hw, count_include_pad, divisor_override):
+    def forward(ctx, x, k, s, p, out_hw, count_include_pad, divisor_override, call=None):
         n, c, h, w = x.shape
+        ctx.call = call
         win = _windows(x, k, s, p, (1, 1), out_hw, 0)
         total = win.sum(axis=(-2, -1), dtype=x.dtype)
         if divisor_override:
@@ -188,10 +195,13 @@ class AvgPool2d(ArrayFunction):
             div = np.outer(_counts(h, k[0], s[0], p[0], out_hw[0], count_include_pad),
                            _counts(w, k[1], s[1], p[1], out_hw[1], count_include_pad)).astype(x.dtype)
         ctx.div, ctx.geom = div, (x.shape, k, s, p, out_hw)
+        ctx.count_include_pad, ctx.divisor_override = count_include_pad, divisor_override
+        ctx.save_for_backward(x)  # (torch saves the input, and checks its version, though its formula needs none of it)
         return total / div
 
     @staticmethod
     def backward(ctx, g):
+        ctx.saved_tensors  # (unused, but unpacked: torch's checks on the saved input apply)
         (n, c, h, w), (kh, kw), (sh, sw), (ph, pw), (oh, ow) = ctx.geom
         share = g / ctx.div
         gxp = np.zeros((n, c, h + 2 * ph + kh + sh, w + 2 * pw + kw + sw), dtype=g.dtype)
@@ -200,20 +210,13 @@ class AvgPool2d(ArrayFunction):
                 gxp[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw] += share
         return gxp[:, :, ph:ph + h, pw:pw + w]
 
+    _graph_backward = pool_graph_backward
+
     @staticmethod
-    def _graph_backward(ctx, g):
-        """Under ``create_graph``: each window's share added back over its elements is a
-        transposed convolution with a kernel of ones, one channel at a time; the full
-        result is cut (or zero-padded, where no window reached) to the input's rows."""
-        from .conv import conv_transpose2d
-        from .creation import ones
-        from .padding import pad
-        (n, c, h, w), k, s, p, _ = ctx.geom
-        full = conv_transpose2d(g / _wrap(ctx.div), ones((c, 1) + tuple(k), dtype=g.dtype), stride=s, groups=c)
-        short = [max(0, pp + size - f) for pp, size, f in zip(p, (h, w), full.shape[2:])]
-        if any(short):
-            full = pad(full, (0, short[1], 0, short[0]))
-        return full[:, :, p[0]:p[0] + h, p[1]:p[1] + w]
+    def _adjoint(ctx, gg):  # (torch: avg_pool2d_backward's gradient is avg_pool2d)
+        (n, c, h, w), k, s, p, out_hw = ctx.geom
+        return AvgPool2d.call(gg, k=k, s=s, p=p, out_hw=out_hw, count_include_pad=ctx.count_include_pad,
+                              divisor_override=ctx.divisor_override)
 
 
 def _counts(size, k, s, p, out, include_pad):
@@ -232,7 +235,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     if unbatched:
         x = x.unsqueeze(0)
     y = AvgPool2d.apply(x, k=k, s=s, p=p, out_hw=out, count_include_pad=count_include_pad,
-                        divisor_override=divisor_override)
+                        divisor_override=divisor_override, call=(stride, ceil_mode))
     return y.squeeze(0) if unbatched else y
 
 
@@ -247,24 +250,27 @@ def _adaptive_matrix(size, out):
 
 class AdaptiveAvgPool2d(ArrayFunction):
     _backward_name = "AdaptiveAvgPool2DBackward0"
+    _save_names = (None, None, None, "self")
 
     @staticmethod
     def forward(ctx, x, out_hw):  # any leading dims: (C, H, W) or (N, C, H, W)
         ah = _adaptive_matrix(x.shape[-2], out_hw[0]).astype(x.dtype)
         aw = _adaptive_matrix(x.shape[-1], out_hw[1]).astype(x.dtype)
         area = np.outer(ah.sum(1), aw.sum(1))
-        ctx.save_for_backward(ah, aw, area)  # (torch saves the input: freed after backward all the same)
+        ctx.save_for_backward(ah, aw, area, x)  # (torch saves the input only)
         return (ah @ x @ aw.T) / area
 
     @staticmethod
     def backward(ctx, g):
-        ah, aw, area = ctx.saved_tensors
+        ah, aw, area, _ = ctx.saved_tensors
         return ah.T @ (g / area) @ aw
 
+    _graph_backward = pool_graph_backward
+
     @staticmethod
-    def _graph_backward(ctx, g):  # under create_graph: the same products, recorded
-        ah, aw, area = (_wrap(a) for a in ctx.saved_tensors)
-        return ah.T @ (g / area) @ aw
+    def _adjoint(ctx, gg):  # (torch: adaptive_avg_pool2d_backward's gradient is adaptive_avg_pool2d)
+        ah, aw, _, _ = ctx.saved_tensors
+        return AdaptiveAvgPool2d.call(gg, out_hw=(ah.shape[0], aw.shape[0]))
 
 
 def adaptive_avg_pool2d(input, output_size):

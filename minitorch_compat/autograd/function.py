@@ -195,8 +195,9 @@ class ArrayFunction(Function):
     def call(cls, *inputs, **options):
         """The op as a building block of another op's backward formula: on arrays, just its
         forward; on Tensors (a backward recording a graph), the op itself, recorded."""
-        if any(isinstance(a, Tensor) for a in inputs):
-            return cls.apply(*inputs, **options)
+        for a in inputs:  # (a loop, not any() over a generator: this runs in first-order backwards)
+            if isinstance(a, Tensor):
+                return cls.apply(*inputs, **options)
         return cls.forward(object.__new__(cls), *inputs, **options)
 
 

@@ -41,7 +41,7 @@ class Node:
         return self._metadata
 
     def __dir__(self):  # (every node has every ``_saved_`` property: list this node's own)
-        return [*(n for n in super().__dir__() if not n.startswith("_saved_")),
+        return [*(n for n in super().__dir__() if not n.startswith("_saved")),
                 *("_saved_" + n for n in saved_attributes.names(self) if n is not None)]
 
     def register_hook(self, fn):

@@ -269,7 +269,7 @@ def _build_tables():
         np.arcsin: _unary(P.asin), np.arccos: _unary(P.acos), np.arcsinh: _unary(P.asinh),
         np.arccosh: _unary(P.acosh), np.arctanh: _unary(P.atanh), np.arctan2: _binary(P.atan2),
         np.hypot: _binary(P.hypot), np.logaddexp: _binary(P.logaddexp),
-        np.sign: _unary(P.sign), np.floor: _unary(P.floor), np.ceil: _unary(P.ceil), np.trunc: _unary(P.trunc),
+        np.sign: _unary(P.sgn), np.floor: _unary(P.floor), np.ceil: _unary(P.ceil), np.trunc: _unary(P.trunc),
         np.maximum: _binary(P.maximum), np.minimum: _binary(P.minimum), np.isnan: _unary(P.isnan),
         np.isinf: _unary(P.isinf), np.isfinite: _unary(P.isfinite), np.logical_not: _unary(P.logical_not),
         np.logical_and: _binary(P.logical_and), np.logical_or: _binary(P.logical_or),

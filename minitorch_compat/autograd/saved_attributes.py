@@ -75,6 +75,26 @@ _MUL = {"other": _number_as_tensor("other"), "self": SAVED}
 _REDUCE_ALL = {"self_sym_sizes": lambda n: tuple(n.shape)}
 _REDUCE_DIM = {"dim": _dims, "keepdim": lambda n: bool(n.keepdim), "self_sym_sizes": lambda n: tuple(n.shape)}
 
+def _pool(node):
+    """What torch shows of a pooling call: the pairs, ``stride`` as given (``()`` for None)."""
+    (stride, ceil_mode), geom = node.call or (None, False), node.geom
+    return {"kernel_size": tuple(geom[1]), "stride": () if stride in (None, [], ()) else tuple(geom[2]),
+            "padding": tuple(geom[3]), "dilation": tuple(geom[4]), "ceil_mode": bool(ceil_mode)}
+
+
+def _pool_field(field):
+    return lambda node: _pool(node)[field]
+
+
+def _max_indices(node):
+    """The indices output as torch keeps it (ours kept the reduced dim; torch's does not, unless keepdim)."""
+    idx = saved_variable.saved_attribute(node, "indices")
+    return idx if node.keepdim else np.squeeze(idx, node.dim)
+
+
+_MAX_DIM = {"dim": lambda n: n.dim, "indices": _max_indices, "keepdim": lambda n: bool(n.keepdim),
+            "self_sym_sizes": lambda n: tuple(n.shape)}
+
 TORCH_NAMES = {
     "AddBackward0": {"alpha": lambda n: n.alpha},
     "SubBackward0": {"alpha": lambda n: -n.alpha},
@@ -85,6 +105,21 @@ TORCH_NAMES = {
     "PowBackward0": {"exponent": lambda n: n.exponent, "self": SAVED},
     "MmBackward0": {"mat2": SAVED, "mat2_sym_sizes": lambda n: _input_sizes(n, 1), "mat2_sym_strides": _input_strides(1),
                     "self": SAVED, "self_sym_sizes": _input_sizes, "self_sym_strides": _input_strides(0)},
+    "EluBackward0": {"alpha": lambda n: n.alpha, "input_scale": lambda n: 1, "scale": lambda n: 1, "self": SAVED},
+    "MaxBackward0": _MAX_DIM,
+    "MinBackward0": _MAX_DIM,
+    "MaxPool2DWithIndicesBackward0": {
+        "ceil_mode": _pool_field("ceil_mode"), "dilation": _pool_field("dilation"), "kernel_size": _pool_field("kernel_size"),
+        "padding": _pool_field("padding"), "result1": lambda n: n._flat_indices_shown(), "self": SAVED,
+        "stride": _pool_field("stride")},
+    "AvgPool2DBackward0": {
+        "ceil_mode": _pool_field("ceil_mode"), "count_include_pad": lambda n: bool(n.count_include_pad),
+        "divisor_override": lambda n: n.divisor_override, "kernel_size": _pool_field("kernel_size"),
+        "padding": _pool_field("padding"), "self": SAVED, "stride": _pool_field("stride")},
+    "ThresholdBackwardBackward0": {"self": SAVED, "threshold": lambda n: n.options["threshold"]},
+    "HardtanhBackwardBackward0": {"max_val": lambda n: n.options["max_val"], "min_val": lambda n: n.options["min_val"],
+                                  "self": SAVED},
+    "LeakyReluBackwardBackward0": {"negative_slope": lambda n: n.options["negative_slope"], "self": SAVED},
     "LeakyReluBackward0": {"negative_slope": lambda n: n.slope, "self": SAVED},
     "GeluBackward0": {"approximate": lambda n: n.approximate, "self": SAVED},
     "SoftmaxBackward0": {"dim": lambda n: n.dim, "result": SAVED},
