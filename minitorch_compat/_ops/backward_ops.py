@@ -28,10 +28,8 @@ class _MaskKernel(ArrayFunction):
         raise NotImplementedError
 
     @classmethod
-    def call(cls, g, saved, **options):
-        if type(g) is np.ndarray and type(saved) is np.ndarray:  # a first-order backward: just the formula
-            return cls.kernel(g, saved, **options)
-        return cls.apply(g, saved, **options)
+    def call(cls, g, saved, **options):  # (on arrays, a first-order backward: just the formula)
+        return cls.kernel(g, saved, **options) if type(g) is type(saved) is np.ndarray else cls.apply(g, saved, **options)
 
     @classmethod
     def forward(cls, ctx, g, saved, **options):
@@ -53,7 +51,7 @@ class ThresholdBackward(_MaskKernel):
     _backward_name = "ThresholdBackwardBackward0"
 
     @staticmethod
-    def kernel(g, saved, threshold):
+    def kernel(g, saved, threshold=0):
         return g * (saved > threshold)
 
 

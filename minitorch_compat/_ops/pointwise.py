@@ -19,6 +19,7 @@ from .. import _dtype
 from .._dtype import result_type, _scalar_dtype
 from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
+from ..autograd.saved_variable import graph_values
 from .backward_ops import ThresholdBackward
 from ..autograd.grad_mode import _state
 from .. import _checks, _opmath
@@ -557,7 +558,10 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
     """Build a one-input Function: ``fn`` computes the output, ``grad(g, saved)`` its backward,
     where ``saved`` is the input, the output (``save="output"``) or nothing (``save=None``:
     torch saves nothing for these, so a second backward through them is allowed).
+    ``grad`` may be one of torch's backward kernels instead (``backward_ops.py``): its
+    formula is the backward, and under ``create_graph`` it records its own node, as torch's.
     ``bool_error``: the NotImplementedError message torch gives for a bool input."""
+    kernel, grad = (grad, grad.kernel) if isinstance(grad, type) else (None, grad)
 
     class Unary(ArrayFunction):
         _backward_name = name
@@ -575,6 +579,8 @@ def _unary(name, fn, grad, save="input", floating=True, bool_error=None):
             return grad(g, ctx.saved_tensors[0] if save is not None else None)
 
     Unary.__qualname__ = name.replace("Backward0", "")  # (its __name__ is torch's node name: ArrayFunction)
+    if kernel is not None:
+        Unary._graph_backward = staticmethod(lambda ctx, g: kernel.apply(g, graph_values(ctx)[0]))
 
     def op(input, *, out=None):
         x = _floating(input) if floating else _operand(input)
@@ -648,7 +654,7 @@ abs = _unary("AbsBackward0", np.abs, lambda g, x: g * np.sign(x), floating=False
              bool_error="\"abs_cpu\" not implemented for 'Bool'")
 absolute = abs
 _square = _unary("PowBackward0", np.square, lambda g, x: g * 2 * x, floating=False)
-relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), lambda g, y: ThresholdBackward.call(g, y, threshold=0),
+relu = _unary("ReluBackward0", lambda x: np.maximum(x, 0), ThresholdBackward,
               save="output", floating=False,
               bool_error="Boolean inputs not supported for relu")
 sign = _unary("SignBackward0", _sign, _zero, save=None, floating=False)

@@ -92,8 +92,7 @@ _ENGINE_REFS = 0  # sys.getrefcount(grad) in accumulate() when only the engine h
 
 
 def _unshared(grad, refcount):
-    return (refcount <= _ENGINE_REFS and type(grad) is np.ndarray and grad.flags.owndata
-            and grad.flags.c_contiguous and grad.flags.writeable)
+    return refcount <= _ENGINE_REFS and type(grad) is np.ndarray and grad.flags.owndata and grad.flags.carray
 
 
 def measure_engine_refs(run_backward, function_base):

@@ -116,7 +116,7 @@ TORCH_NAMES = {
         "ceil_mode": _pool_field("ceil_mode"), "count_include_pad": lambda n: bool(n.count_include_pad),
         "divisor_override": lambda n: n.divisor_override, "kernel_size": _pool_field("kernel_size"),
         "padding": _pool_field("padding"), "self": SAVED, "stride": _pool_field("stride")},
-    "ThresholdBackwardBackward0": {"self": SAVED, "threshold": lambda n: n.options["threshold"]},
+    "ThresholdBackwardBackward0": {"self": SAVED, "threshold": lambda n: n.options.get("threshold", 0)},
     "HardtanhBackwardBackward0": {"max_val": lambda n: n.options["max_val"], "min_val": lambda n: n.options["min_val"],
                                   "self": SAVED},
     "LeakyReluBackwardBackward0": {"negative_slope": lambda n: n.options["negative_slope"], "self": SAVED},
