@@ -18,12 +18,8 @@ import minitorch_compat as mt
 from helpers import assert_close, raises_like
 from test_autograd_graph import OPS, graph
 
-# sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch);
-# reflect/replicate pads of a leaf (linear maps of x: their gradient does not depend on
-# x): torch's first gradient requires grad (through its double-backward node), ours does
-# not (the value and the second derivative, zero, agree; test_second_derivative_of_pooling
-# checks these double backwards on a non-linear input).
-SUPPORTED = sorted(set(OPS) - {"sdpa_fused", "pad_reflect", "pad_replicate"})
+# sdpa_fused: torch has no double backward either (test_fused_attention_refuses_as_torch).
+SUPPORTED = sorted(set(OPS) - {"sdpa_fused"})
 
 
 def _second(T, build, n_leaves=3, seed=0):
@@ -581,3 +577,52 @@ def test_is_grads_batched(create_graph):
         basis = T.eye(4, dtype=T.float64).reshape(4, 2, 2)
         return T.autograd.grad(y, x, basis, is_grads_batched=True, create_graph=create_graph)[0]
     assert_close(run(mt), run(torch))
+
+
+# The first gradient's graph (requires_grad, grad_fn names and next_functions) for ops
+# whose backward torch records as kernels or chains of its own: indexing undone step by
+# step (SelectBackwardBackward0, SliceBackwardBackward0, IndexPutImplBackward0...), the
+# divisor of remainder/fmod through DivBackward2, the robust losses' kernels, reflect and
+# replicate pads' kernels, pooling of an unbatched input (no unsqueeze/squeeze).
+FIRST_GRADIENT_GRAPHS = {
+    "select": lambda T, x, w, b: x[0].relu() * w[1],
+    "slice_step": lambda T, x, w, b: x[:, ::2].relu(),
+    "index_tensor": lambda T, x, w, b: x[T.tensor([2, 0, 2])].relu(),
+    "index_mask": lambda T, x, w, b: x[x > 0].relu(),
+    "none_select": lambda T, x, w, b: x[None, 1].relu(),
+    "slice_select": lambda T, x, w, b: x[1:, 0].relu(),
+    "slice_list": lambda T, x, w, b: x[1:, [0, 2]].relu(),
+    "ellipsis_alias": lambda T, x, w, b: x[...].relu(),
+    "narrow_select": lambda T, x, w, b: x.narrow(1, 1, 2).relu() + x.select(0, 2)[:2].relu(),
+    "diagonal": lambda T, x, w, b: x.diagonal().relu(),
+    "t_permute": lambda T, x, w, b: x.t().relu() + x[None].permute(2, 0, 1).relu()[:, 0],
+    "remainder": lambda T, x, w, b: T.remainder(x, w),
+    "fmod": lambda T, x, w, b: T.fmod(x, w),
+    "div_floor": lambda T, x, w, b: T.div(x, w, rounding_mode="floor") * b + T.div(x, 2, rounding_mode="trunc"),
+    "smooth_l1": lambda T, x, w, b: T.nn.functional.smooth_l1_loss(x, w, beta=0.5),
+    "huber_none": lambda T, x, w, b: T.nn.functional.huber_loss(x, w, reduction="none", delta=0.7),
+    "l1": lambda T, x, w, b: T.nn.functional.l1_loss(x, w),
+    "norm_inf": lambda T, x, w, b: x.norm(p=float("inf")) + x.norm(p=-float("inf"), dim=1).sum(),
+    "pad_reflect": lambda T, x, w, b: T.nn.functional.pad(x[None], (1, 1), mode="reflect"),
+    "pad_replicate_2d": lambda T, x, w, b: T.nn.functional.pad(x[None, None], (1, 2, 0, 1), mode="replicate"),
+    "max_pool_unbatched": lambda T, x, w, b: T.nn.functional.max_pool2d(x[None], 2, 1),
+    "avg_pool_unbatched": lambda T, x, w, b: T.nn.functional.avg_pool2d(x[None], 2, 1, padding=1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_GRADIENT_GRAPHS))
+def test_first_gradient_graph_is_torchs(name):
+    def run(T):
+        rng = np.random.default_rng(0)
+        leaves = [T.from_numpy(rng.normal(size=(3, 3))).requires_grad_() for _ in range(3)]
+        out = FIRST_GRADIENT_GRAPHS[name](T, *leaves)
+        w = T.from_numpy(rng.normal(size=tuple(out.shape)))
+        grads = T.autograd.grad((out * w).sum(), leaves, create_graph=True, allow_unused=True)
+        return [None if g is None else (g.requires_grad, graph(g, leaves)) for g in grads], grads
+    (o_shown, o_grads), (t_shown, t_grads) = run(mt), run(torch)
+    assert o_shown == t_shown
+    for o, t in zip(o_grads, t_grads):
+        assert (o is None) == (t is None)
+        if t is not None:
+            assert_close(o, t, rtol=1e-10, atol=1e-10)
+    _compare(FIRST_GRADIENT_GRAPHS[name])

@@ -12,7 +12,8 @@ Each op here is such a kernel: ``forward(ctx, grad, saved, **options)`` is the a
 formula the first-order backward runs (through ``.call``: on arrays, just the forward),
 and its ``backward`` is torch's double backward: the same kernel applied to the incoming
 gradient for ``grad`` (each kernel is linear in ``grad`` and is its own adjoint), and
-zeros for ``saved`` -- except ``elu_backward``, whose derivative in ``self`` is not zero.
+zeros for ``saved`` -- except ``elu_backward`` and the robust losses' kernels, whose
+derivatives in ``self`` are not zero.
 """
 import numpy as np
 
@@ -95,11 +96,12 @@ class EluBackward(ArrayFunction):
 
 class PoolBackward(ArrayFunction):
     """``max_pool2d_with_indices_backward``, ``avg_pool2d_backward``,
-    ``adaptive_avg_pool2d_backward``: the pooling ``node``'s own backward formula, as a node
-    with edges to ``grad`` and to the pooled input ``self``. Its backward is the pooling
-    itself applied to the incoming gradient (the node's ``_adjoint``: each window's gathered
-    or averaged elements) for ``grad``, and zeros for ``self``. Only a backward recording a
-    graph builds it (the pooling's ``_graph_backward``); the first-order path runs the formula."""
+    ``adaptive_avg_pool2d_backward``, ``reflection_pad2d_backward``...: the pooling (or
+    padding) ``node``'s own backward formula, as a node with edges to ``grad`` and to the
+    input ``self``. Its backward is the pooling itself applied to the incoming gradient (the
+    node's ``_adjoint``: each window's gathered or averaged elements, the padded gather) for
+    ``grad``, and zeros for ``self``. Only a backward recording a graph builds it (the
+    node's ``_graph_backward``); the first-order path runs the formula."""
 
     @staticmethod
     def forward(ctx, g, x, *, node):
@@ -114,5 +116,45 @@ class PoolBackward(ArrayFunction):
 
 
 def pool_graph_backward(ctx, g, g_indices=None):
-    """A pooling node's ``_graph_backward``: its formula as a ``PoolBackward`` node."""
+    """A pooling or padding node's ``_graph_backward``: its formula as a ``PoolBackward`` node."""
     return PoolBackward.apply(g, ctx._inputs[0], node=ctx)
+
+
+def upstream(g, reduction, n):
+    """The gradient reaching each element of a loss before its ``reduction``."""
+    if reduction == "mean":
+        return g / n if n else g * np.nan  # (NumPy divides in g's dtype: n is a weak Python int)
+    return g
+
+
+class RobustLossBackward(ArrayFunction):
+    """``smooth_l1_loss_backward(grad, self, target, reduction, beta)`` and
+    ``huber_loss_backward(grad, self, target, reduction, delta)``: with ``d = self - target``,
+    ``grad`` times ``d / beta`` (huber: ``d``) inside ``|d| < beta`` and the clipped slope
+    ``+-1`` (``+-beta``) outside. Its backward is torch's double backward: the same kernel
+    for ``grad``; for ``self`` the curvature, ``grad * gg / beta`` (huber: ``grad * gg``)
+    inside and 0 outside, and its negation for ``target``."""
+    _save_names = ("grad_output", "self", "target")
+
+    @staticmethod
+    def kernel(g, d, kind, beta, reduction, n):
+        slope = beta if kind == "huber" else 1
+        inner = d if kind == "huber" else d / beta
+        gd = np.where(d <= -beta, -slope, np.where(d >= beta, slope, inner)) * upstream(g, reduction, n)
+        return gd.astype(d.dtype, copy=False)
+
+    @staticmethod
+    def forward(ctx, g, x, t, kind, beta, reduction):
+        ctx.save_for_backward(g, x, t)
+        d = x - t
+        ctx.kind, ctx.beta, ctx.reduction, ctx.n = kind, beta, reduction, d.size
+        ctx._backward_name = "HuberLossBackwardBackward0" if kind == "huber" else "SmoothL1LossBackwardBackward0"
+        return RobustLossBackward.kernel(g, d, kind, beta, reduction, d.size)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, x, t = ctx.saved_tensors
+        d = x - t
+        inside = (d > -ctx.beta) & (d < ctx.beta)
+        gx = np.where(inside, gg * upstream(g, ctx.reduction, ctx.n) * (1 if ctx.kind == "huber" else 1 / ctx.beta), 0)
+        return RobustLossBackward.kernel(gg, d, ctx.kind, ctx.beta, ctx.reduction, ctx.n), gx, -gx

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._opmath import stored
 from ..autograd.function import ArrayFunction
+from .backward_ops import RobustLossBackward, upstream as _upstream
 
 
 def _reduce(loss, reduction):
@@ -22,13 +23,6 @@ def _reduce(loss, reduction):
     if loss.size == 0:  # the mean of nothing: torch's nan, without NumPy's warning
         return np.asarray(np.nan, dtype=loss.dtype)
     return np.asarray(loss.mean(dtype=loss.dtype))
-
-
-def _upstream(g, reduction, n):
-    """The gradient reaching each element of the unreduced loss."""
-    if reduction == "mean":
-        return g / n if n else g * np.nan  # (NumPy divides in g's dtype: n is a weak Python int)
-    return g
 
 
 class PairLoss(ArrayFunction):
@@ -51,7 +45,7 @@ class PairLoss(ArrayFunction):
     def backward(ctx, g):
         d, = ctx.saved_tensors
         s = _upstream(g, ctx.reduction, ctx.n)
-        gd = ((2 * d) * s if ctx.kind == "mse" else np.sign(d) * s).astype(d.dtype, copy=False)
+        gd = ((2 * d) * s if ctx.kind == "mse" else s * np.sign(d)).astype(d.dtype, copy=False)
         return gd, -gd
 
 
@@ -81,17 +75,17 @@ class RobustPairLoss(ArrayFunction):
         ctx.save_for_backward(d)
         return _reduce(loss.astype(d.dtype, copy=False), reduction)
 
-    _graph_saved = PairLoss._graph_saved
-
     @staticmethod
     def backward(ctx, g):
         d, = ctx.saved_tensors
-        beta = ctx.beta
-        slope = beta if ctx.kind == "huber" else 1
-        inner = d if ctx.kind == "huber" else d / beta
-        gd = np.where(d <= -beta, -slope, np.where(d >= beta, slope, inner)) * _upstream(g, ctx.reduction, ctx.n)
-        gd = gd.astype(d.dtype, copy=False)
+        gd = RobustLossBackward.kernel(g, d, ctx.kind, ctx.beta, ctx.reduction, ctx.n)
         return gd, -gd
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: torch's kernel as a node, the target's with the operands swapped
+        x, t = ctx._inputs[:2]
+        options = dict(kind=ctx.kind, beta=ctx.beta, reduction=ctx.reduction)
+        return RobustLossBackward.apply(g, x, t, **options), RobustLossBackward.apply(g, t, x, **options)
 
 
 class BinaryCrossEntropy(ArrayFunction):

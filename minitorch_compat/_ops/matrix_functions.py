@@ -51,16 +51,33 @@ class Diagonal(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        grad = np.zeros(ctx.shape, ctx.dtype)
-        _diagonal_view(grad, *ctx.args)[...] = g
-        return grad
+        return _diagonal_backward(g, ctx.shape, ctx.args)
 
     @staticmethod
-    def _graph_backward(ctx, g):  # under create_graph: ``g`` copied onto a diagonal of zeros, recorded
-        from .creation import zeros
-        grad = zeros(ctx.shape, dtype=g.dtype)
-        grad.diagonal(*ctx.args).copy_(g)
-        return grad
+    def _graph_backward(ctx, g):  # under create_graph: torch's diagonal_backward, as a node
+        return DiagonalBackward.apply(g, shape=ctx.shape, args=ctx.args)
+
+
+def _diagonal_backward(g, shape, args):
+    """``g`` written onto the same diagonal of zeros."""
+    grad = np.zeros(shape, g.dtype)
+    _diagonal_view(grad, *args)[...] = g
+    return grad
+
+
+class DiagonalBackward(ArrayFunction):
+    """torch's ``diagonal_backward`` kernel; its own backward takes the diagonal again."""
+    _backward_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, args):
+        ctx.args = args
+        return _diagonal_backward(g, shape, args)
+
+    @staticmethod
+    def backward(ctx, gg):
+        offset, dim1, dim2 = ctx.args
+        return Diagonal.call(gg, offset=offset, dim1=dim1, dim2=dim2)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):

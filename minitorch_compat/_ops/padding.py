@@ -16,6 +16,7 @@ import numpy as np
 from .._tensor import _wrap
 from ..autograd.function import ArrayFunction
 from ..autograd.graph import shown_edges, shown_node
+from .backward_ops import pool_graph_backward
 from .pointwise import _operand
 
 
@@ -67,10 +68,19 @@ class IndexPad(ArrayFunction):
         return g
 
     @staticmethod
-    def _graph_backward(ctx, g):  # under create_graph: the same products, recorded
+    def _graph_backward(ctx, g):
+        """Under create_graph: torch's reflection/replication_pad backward kernel as a node
+        (``backward_ops.PoolBackward``), whose adjoint is the padding; circular padding's
+        copies, the same products recorded."""
+        if ctx._backward_name != _NAMES["circular"]:
+            return pool_graph_backward(ctx, g)
         for axis, src in reversed(list(zip(ctx.axes, ctx.saved_tensors))):
             g = (g.transpose(axis, -1) @ _wrap(_adder(src, ctx.shape[axis], g._data.dtype))).transpose(axis, -1)
         return g
+
+    @staticmethod
+    def _adjoint(ctx, gg):
+        return IndexPad.call(gg, sources=list(zip(ctx.axes, ctx.saved_tensors)), name=ctx._backward_name)
 
     @property
     def next_functions(self):

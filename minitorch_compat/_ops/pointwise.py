@@ -21,7 +21,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
 from ..autograd.saved_variable import graph_values
 from .backward_ops import ThresholdBackward
-from ..autograd.grad_mode import _state
+from ..autograd.grad_mode import _state, no_grad
 from .. import _checks, _opmath
 from .fused import fma
 from .._type_info import finfo
@@ -283,23 +283,38 @@ def div(input, other, *, rounding_mode=None, out=None):
         raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
     if dt.kind in "iu":
         _checks.no_integer_division_by_zero(b)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    return _out(DivRounded.apply(a, b, rounding_mode=rounding_mode, dtype=dt), out)
+
+
+class DivRounded(ArrayFunction):
+    """``div(a, b, rounding_mode=...)``: a step function of both operands, so both gradients
+    are zeros (torch's DivBackward2; a number divisor is an input that needs no gradient)."""
+    _backward_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode, dtype=None):
+        dt = np.result_type(a, b) if dtype is None else dtype
         if dt.kind in "iu":
-            q = np.floor_divide(_data(a), _data(b))
+            q = np.floor_divide(a, b)
             if rounding_mode == "trunc":  # floor and trunc differ when the signs differ
-                q = np.where((q < 0) & (q * _data(b) != _data(a)), q + 1, q)
+                q = np.where((q < 0) & (q * b != a), q + 1, q)
         elif rounding_mode == "floor":  # Python's divmod rule, as torch: -1 // 0.01 == -101
-            q = np.floor_divide(_data(a), _data(b))
+            q = np.floor_divide(a, b)
         else:
-            q = np.trunc(np.true_divide(_data(a), _data(b)))
-    return _out(_wrap(np.asarray(q, dtype=dt)), out)
+            q = np.trunc(np.true_divide(a, b))
+        return np.asarray(q, dtype=dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return np.zeros_like(g), np.zeros_like(g)
 
 
 true_divide = divide = div
 
 
 def floor_divide(input, other, *, out=None):
-    return div(input, other, rounding_mode="floor", out=out)
+    with no_grad():  # (torch records a NotImplemented node: no derivative)
+        return div(input, other, rounding_mode="floor", out=out)
 
 
 def remainder(input, other, *, out=None):
@@ -522,9 +537,11 @@ Logaddexp = _binary(("LogaddexpBackward0",), np.logaddexp,
                     lambda g, a, b, out: (g / (1 + np.exp(b - a)), g / (1 + np.exp(a - b))))
 Xlogy = _binary(("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), _xlogy, _xlogy_grad)
 Fmod = _binary(("FmodBackward1", "FmodBackward0"), np.fmod,
-               lambda g, a, b, out: (g, None if b is None else -g * np.trunc(a / b)), save_with_number=False)
+               lambda g, a, b, out: (g, None if b is None else -g * DivRounded.call(a, b, rounding_mode="trunc")),
+               save_with_number=False)
 Remainder = _binary(("RemainderBackward1", "RemainderBackward0", _NOT_IMPLEMENTED), np.remainder,
-                    lambda g, a, b, out: (g, None if b is None else -g * np.floor_divide(a, b)), save_with_number=False)
+                    lambda g, a, b, out: (g, None if b is None else -g * DivRounded.call(a, b, rounding_mode="floor")),
+                    save_with_number=False)
 
 
 def atan2(input, other, *, out=None):

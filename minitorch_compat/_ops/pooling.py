@@ -14,7 +14,12 @@ Where we differ: when dilation and padding leave a window with no input element 
 torch returns ``-inf`` and an index outside that window, and its backward then writes
 out of bounds (memory corruption); we return the same value and index and send that
 window's gradient nowhere.
+
+An unbatched input ``(C, H, W)`` goes to the kernels as it is, as in torch (no
+unsqueeze/squeeze nodes): they pool it as one sample (``_as_batch``).
 """
+import functools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
@@ -32,6 +37,15 @@ def _pool_out(size, k, s, p, d, ceil_mode):
     if ceil_mode and (out - 1) * s >= size + p:  # the last window must start inside the input
         out -= 1
     return out
+
+
+def _as_batch(formula):
+    """A formula of a pooling node written for ``(N, C, ...)`` arrays, run on an unbatched
+    node's ``(C, ...)`` gradient as a batch of one."""
+    @functools.wraps(formula)
+    def run(ctx, g, *rest):
+        return formula(ctx, g[None], *rest)[0] if ctx.unbatched else formula(ctx, g, *rest)
+    return run
 
 
 def _windows(x, k, s, p, d, out, fill):
@@ -53,10 +67,11 @@ class MaxPool2d(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, k, s, p, d, out_hw, return_indices, call=None):
-        n, c, h, w = x.shape
-        ctx.call = call  # (stride as given and ceil_mode: what grad_fn._saved_* shows)
+        ctx.unbatched, ctx.call = x.ndim == 3, call  # (stride as given and ceil_mode: what grad_fn._saved_* shows)
+        batch = x[None] if ctx.unbatched else x
+        n, c, h, w = batch.shape
         floating = x.dtype.kind == "f"
-        win = _windows(x, k, s, p, d, out_hw, -np.inf if floating else np.iinfo(x.dtype).min)
+        win = _windows(batch, k, s, p, d, out_hw, -np.inf if floating else np.iinfo(x.dtype).min)
         # scan the window offsets in row-major order, as torch's kernel does: a value
         # replaces the running maximum when it is larger, or NaN (so NaN propagates);
         # ``arg`` keeps the offset number of each window's winner
@@ -72,7 +87,7 @@ class MaxPool2d(ArrayFunction):
                     better |= np.isnan(v)
                 np.maximum(values, v, out=values)
                 arg += better * arg.dtype.type(a * k[1] + b) - better * arg   # where(better, offset, arg)
-        ctx.geom = (x.shape, k, s, p, d, out_hw)
+        ctx.geom = (batch.shape, k, s, p, d, out_hw)
         ctx.dtype = x.dtype
         # non-overlapping windows inside the input: the backward needs only ``arg``
         ctx.simple = (all(ss >= (kk - 1) * dd + 1 for ss, kk, dd in zip(s, k, d)) and p == (0, 0)
@@ -80,9 +95,12 @@ class MaxPool2d(ArrayFunction):
                       and (out_hw[1] - 1) * s[1] + (k[1] - 1) * d[1] < w)
         indices = _flat_indices(ctx, arg) if (return_indices or not ctx.simple) else None
         ctx.save_for_backward(arg, indices, x)  # (torch saves the input and the indices)
+        if ctx.unbatched:
+            values, indices = values[0], None if indices is None else indices[0]
         return (values, indices) if return_indices else values
 
     @staticmethod
+    @_as_batch
     def backward(ctx, g, g_indices=None):
         arg, indices, _ = ctx.saved_tensors
         (n, c, h, w), k, s, p, d, out_hw = ctx.geom
@@ -108,9 +126,11 @@ class MaxPool2d(ArrayFunction):
     def _flat_indices_shown(ctx):
         """``grad_fn._saved_result1``: the indices torch keeps (ours only when the backward needs them)."""
         arg, indices, _ = ctx.saved_tensors
-        return _flat_indices(ctx, arg) if indices is None else indices
+        indices = _flat_indices(ctx, arg) if indices is None else indices
+        return indices[0] if ctx.unbatched else indices
 
     @staticmethod
+    @_as_batch
     def _adjoint(ctx, gg):
         """torch's ``max_pool_double_backward``: ``gg`` read at each window's winner (a gather)."""
         arg, indices, _ = ctx.saved_tensors
@@ -167,16 +187,7 @@ def _pool_args(x, kernel_size, stride, padding, dilation, ceil_mode, name):
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     x = _operand(input)
     k, s, p, d, out = _pool_args(x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-    unbatched = x._data.ndim == 3
-    if unbatched:
-        x = x.unsqueeze(0)
-    if not return_indices:
-        values = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=False, call=(stride, ceil_mode))
-        return values.squeeze(0) if unbatched else values
-    values, indices = MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=True, call=(stride, ceil_mode))
-    if unbatched:
-        values, indices = values.squeeze(0), indices.squeeze(0)
-    return values, indices
+    return MaxPool2d.apply(x, k=k, s=s, p=p, d=d, out_hw=out, return_indices=return_indices, call=(stride, ceil_mode))
 
 
 class AvgPool2d(ArrayFunction):
@@ -185,21 +196,23 @@ class AvgPool2d(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, k, s, p, out_hw, count_include_pad, divisor_override, call=None):
-        n, c, h, w = x.shape
-        ctx.call = call
-        win = _windows(x, k, s, p, (1, 1), out_hw, 0)
+        ctx.unbatched, ctx.call = x.ndim == 3, call
+        batch = x[None] if ctx.unbatched else x
+        n, c, h, w = batch.shape
+        win = _windows(batch, k, s, p, (1, 1), out_hw, 0)
         total = win.sum(axis=(-2, -1), dtype=x.dtype)
         if divisor_override:
             div = np.asarray(divisor_override, dtype=x.dtype)
         else:
             div = np.outer(_counts(h, k[0], s[0], p[0], out_hw[0], count_include_pad),
                            _counts(w, k[1], s[1], p[1], out_hw[1], count_include_pad)).astype(x.dtype)
-        ctx.div, ctx.geom = div, (x.shape, k, s, p, out_hw)
+        ctx.div, ctx.geom = div, (batch.shape, k, s, p, out_hw)
         ctx.count_include_pad, ctx.divisor_override = count_include_pad, divisor_override
         ctx.save_for_backward(x)  # (torch saves the input, and checks its version, though its formula needs none of it)
-        return total / div
+        return (total / div)[0] if ctx.unbatched else total / div
 
     @staticmethod
+    @_as_batch
     def backward(ctx, g):
         ctx.saved_tensors  # (unused, but unpacked: torch's checks on the saved input apply)
         (n, c, h, w), (kh, kw), (sh, sw), (ph, pw), (oh, ow) = ctx.geom
@@ -231,12 +244,8 @@ def _counts(size, k, s, p, out, include_pad):
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
     x = _operand(input)
     k, s, p, d, out = _pool_args(x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
-    unbatched = x._data.ndim == 3
-    if unbatched:
-        x = x.unsqueeze(0)
-    y = AvgPool2d.apply(x, k=k, s=s, p=p, out_hw=out, count_include_pad=count_include_pad,
-                        divisor_override=divisor_override, call=(stride, ceil_mode))
-    return y.squeeze(0) if unbatched else y
+    return AvgPool2d.apply(x, k=k, s=s, p=p, out_hw=out, count_include_pad=count_include_pad,
+                           divisor_override=divisor_override, call=(stride, ceil_mode))
 
 
 def _adaptive_matrix(size, out):

@@ -440,7 +440,7 @@ class VectorNorm(ArrayFunction):
         elif abs(p) == float("inf"):
             hits = np.abs(x) == n
             count = _expand_back(np.sum(hits, axis=ctx.axes, keepdims=ctx.keepdim), x.shape, ctx.axes, ctx.keepdim)
-            grad = np.sign(x) * hits * g / count
+            grad = np.sign(x) * (hits * g / count)  # (torch: sgn(x) times the shared gradient)
         elif p < 1:  # |x|^(p-1) is infinite at x == 0: torch sends 0 there
             grad = np.where(x == 0, 0, np.sign(x) * np.power(np.abs(x), p - 1)) * g * np.power(n, 1 - p)
         else:

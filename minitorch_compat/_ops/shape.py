@@ -15,7 +15,7 @@ from .. import _checks, _dtype
 from .._tensor import Tensor, _wrap, _wrap_dim, _size_args
 from ..autograd.function import ArrayFunction, ViewFunction, MultiViewFunction
 from ..autograd.grad_mode import _state
-from ..autograd.graph import shown_chain
+from ..autograd.graph import shown_chain, shown_edges, shown_node
 from .pointwise import _operand, _out
 from .inplace import inplace, bump_version, _VIEW_LEAF
 
@@ -137,6 +137,10 @@ class Permute(ViewFunction):
     @staticmethod
     def backward(ctx, g):
         return np.transpose(g, np.argsort(ctx.dims))
+
+    @staticmethod
+    def _graph_backward(ctx, g):  # under create_graph: the inverse permutation, named as the forward (TBackward0...)
+        return Permute.apply(g, dims=tuple(np.argsort(ctx.dims).tolist()), name=ctx._backward_name)
 
 
 def permute(input, *dims):
@@ -538,19 +542,32 @@ class Index(ViewFunction):
     def next_functions(self):
         return shown_chain(self._steps()[:-1], self._next[0])
 
+    @staticmethod
+    def _graph_backward(ctx, g):
+        """Under ``create_graph``: the same op, shown as the chain of backward kernels torch
+        records, one per step undone (last step first); an alias (``x[...]``) records none."""
+        steps = [s for s in ctx._steps() if s != "AliasBackward0"]
+        if not steps:
+            return g
+        return IndexBackward.apply(g, shape=ctx.shape, key=ctx.key if ctx.basic else ctx.saved_tensors[0],
+                                   basic=ctx.basic, steps=steps)
+
 
 _ARRAY = object()  # marks an index array's place in a key kept only for naming
+# the node torch records when differentiating each step's backward (``select_backward``...)
+_UNDO = {"SelectBackward0": "SelectBackwardBackward0", "SliceBackward0": "SliceBackwardBackward0",
+         "UnsqueezeBackward0": "SqueezeBackward1", "IndexBackward0": "IndexPutImplBackward0"}
 
 
 class IndexBackward(ArrayFunction):
     """``Index``'s backward, an op of its own so that it can record a graph: zeros of the
     indexed tensor's shape with ``g`` added where ``x[key]`` read (repeated indices add
     up). Its own backward is indexing again."""
-    _backward_name = "IndexPutBackward0"
+    steps = None  # under create_graph, the indexing steps it undoes (``Index._graph_backward``)
 
     @staticmethod
-    def forward(ctx, g, shape, key, basic):
-        ctx.key, ctx.basic = key, basic
+    def forward(ctx, g, shape, key, basic, steps=None):
+        ctx.key, ctx.basic, ctx.steps = key, basic, steps
         gx = np.zeros(shape, dtype=g.dtype)
         if basic:
             gx[key] = g
@@ -565,6 +582,19 @@ class IndexBackward(ArrayFunction):
     @staticmethod
     def backward(ctx, gg):
         return Index.call(gg, key=ctx.key, basic=ctx.basic)
+
+    @property
+    def _backward_name(self):  # torch: ``index_put_`` into zeros, or the first step's kernel
+        return "IndexPutBackward0" if self.steps is None else _UNDO[self.steps[0]]
+
+    @property
+    def next_functions(self):
+        """The later steps' kernels, undone first; ``IndexPutImplBackward0``'s first input
+        is its zeros, which need no gradient."""
+        edge = self._next[0]
+        for step in self.steps[:0:-1] if self.steps else ():
+            edge = shown_node(_UNDO[step], *((None, edge) if step == "IndexBackward0" else (edge,)))
+        return shown_edges((None, edge) if self.name() == "IndexPutImplBackward0" else (edge,))
 
 
 def _torch_index_steps(key, shape):
