@@ -626,3 +626,39 @@ def test_first_gradient_graph_is_torchs(name):
         if t is not None:
             assert_close(o, t, rtol=1e-10, atol=1e-10)
     _compare(FIRST_GRADIENT_GRAPHS[name])
+
+
+CONVOLUTIONS = {  # (function, input shape, weight shape, options)
+    "conv2d": ("conv2d", (2, 4, 6, 5), (6, 2, 3, 2), dict(stride=(2, 1), padding=1, dilation=(1, 2), groups=2)),
+    "conv1d": ("conv1d", (2, 3, 7), (4, 3, 3), dict(stride=2, padding=1)),
+    "conv_transpose2d": ("conv_transpose2d", (2, 4, 4, 5), (4, 3, 3, 2), dict(stride=(2, 1), padding=1, dilation=(1, 2),
+                                                                            groups=2)),
+    "conv_transpose1d": ("conv_transpose1d", (2, 3, 5), (3, 2, 3), dict(stride=2, padding=1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONVOLUTIONS))
+def test_convolution_gradients_come_from_one_node_as_torchs(name):
+    """Under create_graph a convolution's three first gradients (the bias's too) come from
+    one ConvolutionBackwardBackward0 node with edges to the output gradient, the input and
+    the weight; the second and third derivatives (through every one of them) are torch's."""
+    fn, xs, ws, options = CONVOLUTIONS[name]
+
+    def run(T):
+        rng = np.random.default_rng(1)
+        x, w = (T.from_numpy(rng.normal(size=s)).requires_grad_() for s in (xs, ws))
+        channels = getattr(T.nn.functional, fn)(x, w, **options).shape[1]
+        b = T.from_numpy(rng.normal(size=(channels,))).requires_grad_()
+        y = getattr(T.nn.functional, fn)(x, w, b, **options)
+        gy = T.from_numpy(rng.normal(size=tuple(y.shape))).requires_grad_()
+        grads = T.autograd.grad((y * gy).sum(), (x, w, b), create_graph=True)
+        shown = [(g.requires_grad, graph(g, [x, w, b, gy])) for g in grads]
+        gx, gw, gb = grads
+        second = T.autograd.grad(gx.sin().sum() + (gw * gw).sum() + (gb ** 3).sum(), (x, w, gy), create_graph=True)
+        third = T.autograd.grad(sum((s * s).sum() for s in second), (x, w, gy))
+        return shown, grads, second, third
+    ours, theirs = run(mt), run(torch)
+    assert ours[0] == theirs[0]
+    for o_list, t_list in zip(ours[1:], theirs[1:]):
+        for o, t in zip(o_list, t_list):
+            assert_close(o, t, rtol=1e-10, atol=1e-8)

@@ -37,11 +37,17 @@ the stride or the dilation.
 Where we differ: torch may pick a different algorithm (and summation order) per shape, so
 float32 results agree to rounding (~1e-6 relative), float64 to ~1e-15.
 """
+import contextlib
+import functools
+import operator
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
+from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
+from ..autograd.grad_mode import no_grad
 from .padding import pad as pad_input
 from .pointwise import _operand
 from .shape import cat
@@ -157,31 +163,75 @@ class Conv2d(ArrayFunction):
 
     @staticmethod
     def _graph_backward(ctx, g):
-        """Under ``create_graph``: the same two gradients said with differentiable ops, as
-        torch's double backward says them: the input's is a transposed convolution of ``g``
-        with the weight; the weight's, per group, a convolution of the input (channels as the
-        batch) with ``g`` (channels as the batch), cut to the kernel's size."""
+        """Under ``create_graph``: the three gradients come from one node, torch's
+        ``ConvolutionBackwardBackward0`` (``ConvolutionBackward`` below)."""
+        x, w = ctx._inputs[0], ctx._inputs[1]
+        grads = ConvolutionBackward.apply(g, x, w, node=ctx)
+        return tuple(gr if need else None for gr, need in zip(grads, ctx.needs_input_grad))
+
+    @staticmethod
+    def _input_grad(ctx, w, g):
+        """The input's gradient as a differentiable op: a transposed convolution of ``g``
+        with the weight ``w`` (4-d Tensors)."""
         xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
         extra = tuple(s - ((o - 1) * st - 2 * p + d * (k - 1) + 1)  # rows the convolution never reached
                       for s, o, st, p, d, k in zip(xshape[2:], out, stride, padding, dilation, wshape[2:]))
-        return _graph_grads(
-            ctx, g, lambda x, w, g: conv_transpose2d(g, w, stride=stride, padding=padding, output_padding=extra,
-                                                     groups=groups, dilation=dilation),
-            lambda x, w, g: _weight_grad_by_conv(x, g, wshape[2:], stride, padding, dilation, groups))
+        return conv_transpose2d(g, w, stride=stride, padding=padding, output_padding=extra, groups=groups,
+                                dilation=dilation)
+
+    @staticmethod
+    def _weight_grad(ctx, x, g):
+        """The weight's gradient as a differentiable op: per group, a convolution of the input
+        (channels as the batch) with ``g`` (channels as the batch), cut to the kernel's size."""
+        xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
+        return _weight_grad_by_conv(x, g, wshape[2:], stride, padding, dilation, groups)
+
+    @staticmethod
+    def _output(ctx, x, w):  # (the convolution itself, on other operands: for the double backward)
+        xshape, wshape, stride, padding, dilation, groups, out = ctx.geom
+        return conv2d(x, w, stride=stride, padding=padding, dilation=dilation, groups=groups)
 
 
-def _graph_grads(ctx, g, input_grad, weight_grad):
-    """What both convolutions' ``_graph_backward`` share: a 1-d one as a 2-d one of height
-    1, each gradient only where an input needs it, the bias's summed over the rest."""
-    x, w = ctx._inputs[0], ctx._inputs[1]
-    if ctx.flat:
-        x, w, g = x.unsqueeze(2), w.unsqueeze(2), g.unsqueeze(2)
-    gx = input_grad(x, w, g) if ctx.needs_input_grad[0] else None
-    gw = weight_grad(x, w, g) if ctx.needs_input_grad[1] else None
-    if ctx.flat:
-        gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
-    gb = g.sum((0, 2, 3)) if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2] else None
-    return gx, gw, gb
+class ConvolutionBackward(ArrayFunction):
+    """torch's ``convolution_backward`` as an op of its own (``backward_ops.py`` says why):
+    under ``create_graph`` a convolution's first gradients come from one node,
+    ``ConvolutionBackwardBackward0``, with edges to the output gradient ``g``, the input
+    and the weight -- so even the bias's gradient requires grad, as in torch.
+
+    Forward: the convolution ``node``'s own backward formula (zeros where the node needs no
+    gradient). Backward, torch's double backward, from the gradients ``(ggx, ggw, ggb)`` of
+    ``(gx, gw, gb)``: ``conv(ggx, w) + conv(x, ggw) + ggb`` for ``g`` (each first gradient is
+    linear in ``g``), the input gradient of ``conv(x, ggw)`` for ``x`` (``gw`` is linear in
+    ``x``), and the weight gradient of ``conv(ggx, w)`` for ``w``. They are written once,
+    with differentiable ops on Tensors; on arrays (a plain second backward) the same ops run
+    without recording."""
+    _backward_name = "ConvolutionBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x, w, *, node):
+        ctx.node = node
+        ctx.save_for_backward(g, x, w)
+        shapes = (x.shape, w.shape, node._out_shapes[0][1:2])  # (the bias: one per output channel)
+        return tuple(np.zeros(s, g.dtype) if r is None else r for r, s in zip(type(node).backward(node, g), shapes))
+
+    @staticmethod
+    def backward(ctx, ggx, ggw, ggb):  # (an output nobody used sends None: its terms drop out)
+        on_arrays = not any(isinstance(a, Tensor) for a in (ggx, ggw, ggb))
+        with no_grad() if on_arrays else contextlib.nullcontext():
+            g, x, w, ggx, ggw, ggb = (a if a is None or isinstance(a, Tensor) else _wrap(a)
+                                      for a in (*ctx.saved_tensors, ggx, ggw, ggb))
+            node, flat = ctx.node, x.ndim == 3
+            if flat:  # a 1-d convolution as a 2-d one of height 1
+                g, x, w, ggx, ggw = (a if a is None else a.unsqueeze(2) for a in (g, x, w, ggx, ggw))
+            terms = [node._output(node, ggx, w) if ggx is not None else None,
+                     node._output(node, x, ggw) if ggw is not None else None,
+                     ggb.reshape(1, -1, 1, 1).expand(g.shape) if ggb is not None else None]
+            gg = functools.reduce(operator.add, [t for t in terms if t is not None])
+            gx = node._input_grad(node, ggw, g) if ggw is not None else None
+            gw = node._weight_grad(node, ggx, g) if ggx is not None else None
+            if flat:
+                gg, gx, gw = (a if a is None else a[:, :, 0] for a in (gg, gx, gw))
+        return tuple(a if a is None else a._data for a in (gg, gx, gw)) if on_arrays else (gg, gx, gw)
 
 
 def _weight_grad_by_conv(a, g, kernel, stride, padding, dilation, groups):
@@ -213,7 +263,7 @@ class ConvTranspose2d(ArrayFunction):
         wmat = _weight_matrix(w, groups)
         gcols = np.matmul(wmat.transpose(0, 2, 1), xm)
         ctx.save_for_backward(xm, wmat)
-        ctx.geom = (x.shape, w.shape, stride, padding, dilation, groups)
+        ctx.geom, ctx.output_padding = (x.shape, w.shape, stride, padding, dilation, groups), output_padding
         y = _batch_major(_col2im(gcols, yshape, kernel, stride, padding, dilation, groups, x.shape[2:]), b)
         return y[:, :, 0] if ctx.flat else y
 
@@ -235,15 +285,26 @@ class ConvTranspose2d(ArrayFunction):
             gx, gw = (None if a is None else a[:, :, 0] for a in (gx, gw))
         return gx, gw, g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
 
+    _graph_backward = Conv2d._graph_backward  # (one ConvolutionBackwardBackward0 node, as torch)
+
     @staticmethod
-    def _graph_backward(ctx, g):
-        """Under ``create_graph``: the input's gradient is a convolution of ``g`` with the
-        weight, the weight's that of a convolution whose input is ``g`` and whose output
-        gradient is the input (the transposed convolution is that convolution's backward)."""
+    def _input_grad(ctx, w, g):
+        """The input's gradient as a differentiable op: a convolution of ``g`` with the weight."""
         xshape, wshape, stride, padding, dilation, groups = ctx.geom
-        return _graph_grads(
-            ctx, g, lambda x, w, g: conv2d(g, w, stride=stride, padding=padding, dilation=dilation, groups=groups),
-            lambda x, w, g: _weight_grad_by_conv(g, x, wshape[2:], stride, padding, dilation, groups))
+        return conv2d(g, w, stride=stride, padding=padding, dilation=dilation, groups=groups)
+
+    @staticmethod
+    def _weight_grad(ctx, x, g):
+        """The weight's: that of a convolution whose input is ``g`` and whose output gradient
+        is the input (the transposed convolution is that convolution's backward)."""
+        xshape, wshape, stride, padding, dilation, groups = ctx.geom
+        return _weight_grad_by_conv(g, x, wshape[2:], stride, padding, dilation, groups)
+
+    @staticmethod
+    def _output(ctx, x, w):  # (the transposed convolution itself, on other operands)
+        xshape, wshape, stride, padding, dilation, groups = ctx.geom
+        return conv_transpose2d(x, w, stride=stride, padding=padding, output_padding=ctx.output_padding,
+                                groups=groups, dilation=dilation)
 
 
 # ---------------------------------------------------------------------------- checks and entry points
