@@ -106,6 +106,32 @@ NODE_ATTRIBUTES = {
     "relu_double": lambda T, x, w, F: T.autograd.grad((x.relu() * w).sum(), x, create_graph=True)[0],
     "hardtanh_double": lambda T, x, w, F: T.autograd.grad((F.hardtanh(x, -1, 1) * w).sum(), x, create_graph=True)[0],
     "leaky_relu_double": lambda T, x, w, F: T.autograd.grad((F.leaky_relu(x, 0.2) * w).sum(), x, create_graph=True)[0],
+    # dims as given (a negative one shows as 2**64 + dim), and the nodes of views and indexing
+    "sum_neg": lambda T, x, w, F: x.sum((-1, 0)), "sum_empty": lambda T, x, w, F: x.sum(()),
+    "mean_neg_keep": lambda T, x, w, F: x.mean(-2, keepdim=True), "max_neg": lambda T, x, w, F: x.max(dim=-1)[0],
+    "min_neg": lambda T, x, w, F: x.min(-2)[0], "softmax_neg": lambda T, x, w, F: x.softmax(-1),
+    "log_softmax_neg": lambda T, x, w, F: F.log_softmax(x, dim=-2), "cat_neg": lambda T, x, w, F: T.cat([x, w], -1),
+    "stack_neg": lambda T, x, w, F: T.stack([x, w], -1), "transpose_given": lambda T, x, w, F: x.transpose(1, 0),
+    "transpose_neg": lambda T, x, w, F: x.transpose(-1, 0), "unsqueeze_neg": lambda T, x, w, F: x.unsqueeze(-1),
+    "squeeze_all": lambda T, x, w, F: x[:1].squeeze(), "squeeze_neg": lambda T, x, w, F: x[:1].squeeze(-2),
+    "squeeze_dims": lambda T, x, w, F: x[:1].squeeze((0, -1)), "select": lambda T, x, w, F: x[1],
+    "select_neg": lambda T, x, w, F: x.select(-1, -1), "select_after_slice": lambda T, x, w, F: x[1:, -2],
+    "slice_open": lambda T, x, w, F: x[1:], "slice_neg": lambda T, x, w, F: x[:, -2:],
+    "slice_step_end": lambda T, x, w, F: x[..., :-1:2], "slice_after_select": lambda T, x, w, F: x[0, 1:3],
+    "narrow_neg": lambda T, x, w, F: x.narrow(-1, -2, 2), "none_index": lambda T, x, w, F: x[:, None],
+    "index": lambda T, x, w, F: x[T.tensor([1, 0, 1])], "index_pairs": lambda T, x, w, F: x[[0, 1], [2, 0]],
+    "index_after_slice": lambda T, x, w, F: x[1:, T.tensor([0, 2])], "index_mask": lambda T, x, w, F: x[x > 0],
+    "index_after_select": lambda T, x, w, F: x[0, [2, 0]],
+    # numbers as given: torch keeps the Python number (int stays int)
+    "mul_int": lambda T, x, w, F: x * 3, "mul_float": lambda T, x, w, F: 2.5 * x, "div_int": lambda T, x, w, F: x / 3,
+    "clamp_int": lambda T, x, w, F: x.clamp(-1, 1.5), "clamp_min_int": lambda T, x, w, F: x.clamp_min(0),
+    "clamp_max_int": lambda T, x, w, F: x.clamp(max=1), "pow_number_base": lambda T, x, w, F: 2 ** x,
+    "pow_float_base": lambda T, x, w, F: T.pow(2.5, x),
+    # F.linear: torch's mm/addmm of x and weight.t(), views around it for other ranks
+    "linear": lambda T, x, w, F: F.linear(x, w), "linear_bias": lambda T, x, w, F: F.linear(x, w[:, :3], w[0, :2]),
+    "linear_frozen_weight": lambda T, x, w, F: F.linear(x, w.detach(), w[0, :2]),
+    "linear_vector": lambda T, x, w, F: F.linear(x[0], w), "linear_batch": lambda T, x, w, F: F.linear(x.reshape(2, 1, 3), w),
+    "mm_frozen": lambda T, x, w, F: x.mm(w.t().detach()), "reshape_copy": lambda T, x, w, F: x.t().reshape(6),
 }
 
 
@@ -116,6 +142,8 @@ def _node_attributes(T, case):
     node, out = y.grad_fn, {}
     for name in [a for a in dir(node) if a.startswith("_saved_")]:
         v = getattr(node, name)
+        if isinstance(v, tuple) and any(isinstance(t, T.Tensor) for t in v):  # (IndexBackward0's indices)
+            v = tuple(t if t is None else (t.numpy().tolist(), str(t.dtype)) for t in v)
         out[name] = ("tensor", v.detach().numpy().tolist(), str(v.dtype), v is x) if isinstance(v, T.Tensor) else \
             (type(v).__name__, v)
     y.sum().backward()

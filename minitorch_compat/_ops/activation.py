@@ -42,11 +42,11 @@ class Softmax(ArrayFunction):
     _save_names = ("result",)
 
     @staticmethod
-    def forward(ctx, x, dim):
+    def forward(ctx, x, dim, dim_given=None):
         e = np.exp(x - np.max(x, axis=dim, keepdims=True))
         y = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(y)
-        ctx.dim = dim
+        ctx.dim, ctx.dim_given = dim, dim_given  # (as the user gave it: grad_fn._saved_dim)
         return y
 
     @staticmethod
@@ -65,10 +65,10 @@ class LogSoftmax(ArrayFunction):
     _save_names = ("result",)
 
     @staticmethod
-    def forward(ctx, x, dim):
+    def forward(ctx, x, dim, dim_given=None):
         y = log_softmax_array(x, dim) if ctx._low is None or dim % x.ndim != x.ndim - 1 else log_softmax_lastdim_16bit(ctx, x)
         ctx.save_for_backward(y)
-        ctx.dim = dim
+        ctx.dim, ctx.dim_given = dim, dim_given
         return y
 
     @staticmethod
@@ -92,12 +92,12 @@ def _prepare(input, dim, dtype, name):
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     x, d = _prepare(input, dim, dtype, "softmax")
-    return Softmax.apply(x, dim=d)
+    return Softmax.apply(x, dim=d, dim_given=dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     x, d = _prepare(input, dim, dtype, "log_softmax")
-    return LogSoftmax.apply(x, dim=d)
+    return LogSoftmax.apply(x, dim=d, dim_given=dim)
 
 
 # ---- nonlinearities with options ------------------------------------------------------

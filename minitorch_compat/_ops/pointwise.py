@@ -71,6 +71,8 @@ def _to(x, dt, exact_scalar=False):
         same = x._data.dtype == dt._np and (not _dtype.low_precision_seen or x.dtype is dt)  # (bfloat16 vs float32)
         return x if same else cast(x, dt)
     if dt.is_floating_point and not isinstance(x, complex):
+        if exact_scalar and type(x) in (int, bool) and -2**53 <= x <= 2**53:
+            return x  # (NumPy converts it exactly as float(x); the node keeps it: grad_fn._saved_other is int64)
         return float(x) if dt.itemsize > 2 or exact_scalar else _opmath.wrapped_number(x, dt)
     if type(x) is int and dt._category == 1:
         lo, hi = _INT_RANGE[dt._np.type]
@@ -213,9 +215,10 @@ class PowScalarBase(ArrayFunction):
     _save_names = ("self", "exponent", "result")
 
     @staticmethod
-    def forward(ctx, exponent, base):
+    def forward(ctx, exponent, base, number=None):
         out = np.power(base, exponent)
         ctx.save_for_backward(base, exponent, out)
+        ctx.number = number  # (the base as given: grad_fn._saved_self)
         return out
 
     @staticmethod
@@ -349,7 +352,7 @@ def pow(input, exponent, *, out=None):
             return _out(_wrap(a._data.copy() if e else np.ones_like(a._data)), out)
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(a, Tensor):
-        return _out(PowScalarBase.apply(e, base=a), out)
+        return _out(PowScalarBase.apply(e, base=a, number=input), out)
     if not isinstance(e, Tensor):  # (an int exponent stays an int: grad_fn._saved_exponent shows it)
         return _out(Pow.apply(a, exponent=exponent if type(exponent) is int and type(e) is float else e), out)
     return _out(Pow.apply(a, e), out)
@@ -765,8 +768,9 @@ class Clamp(ArrayFunction):
     _save_names = ("self", "min", "max")
 
     @staticmethod
-    def forward(ctx, x, lo=None, hi=None, name="ClampBackward1"):
+    def forward(ctx, x, lo=None, hi=None, name="ClampBackward1", given=(None, None)):
         ctx.save_for_backward(x, lo, hi)
+        ctx.given = given  # (number bounds as the user gave them: grad_fn._saved_min)
         ctx.number_bounds = not (isinstance(lo, np.ndarray) or isinstance(hi, np.ndarray))
         ctx._backward_name = name if ctx.number_bounds else "ClampBackward0"
         y = x
@@ -820,7 +824,7 @@ def clamp(input, min=None, max=None, *, out=None):
     x, lo, hi = _clamp_operands(input, min, max)
     if isinstance(lo, Tensor) or isinstance(hi, Tensor):
         return _out(Clamp.apply(x, lo, hi), out)
-    return _out(Clamp.apply(x, lo=lo, hi=hi), out)
+    return _out(Clamp.apply(x, lo=lo, hi=hi, given=(min, max)), out)
 
 
 clip = clamp
@@ -832,7 +836,7 @@ def clamp_min(input, min, *, out=None):
     x, lo, _ = _clamp_operands(input, min, None)
     if isinstance(lo, Tensor):
         return _out(ClampMinTensor.apply(x, lo), out)
-    return _out(Clamp.apply(x, lo=lo, name="ClampMinBackward0"), out)
+    return _out(Clamp.apply(x, lo=lo, name="ClampMinBackward0", given=(min, None)), out)
 
 
 def clamp_max(input, max, *, out=None):
@@ -840,7 +844,7 @@ def clamp_max(input, max, *, out=None):
     x, _, hi = _clamp_operands(input, None, max)
     if isinstance(hi, Tensor):
         return _out(ClampMaxTensor.apply(x, hi), out)
-    return _out(Clamp.apply(x, hi=hi, name="ClampMaxBackward0"), out)
+    return _out(Clamp.apply(x, hi=hi, name="ClampMaxBackward0", given=(None, max)), out)
 
 
 class _MaxMin(ArrayFunction):

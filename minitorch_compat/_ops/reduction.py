@@ -38,9 +38,9 @@ def _expand_back(g, shape, axes, keepdim):
 
 class Sum(ArrayFunction):
     @staticmethod
-    def forward(ctx, x, axes, keepdim, np_dtype):
-        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        ctx._backward_name = "SumBackward0" if axes is None else "SumBackward1"
+    def forward(ctx, x, axes, keepdim, np_dtype, dim=None):
+        ctx.shape, ctx.axes, ctx.keepdim, ctx.dim = x.shape, axes, keepdim, dim  # (dim as given: grad_fn._saved_dim)
+        ctx._backward_name = "SumBackward0" if dim is None else "SumBackward1"
         return np.sum(x, axis=axes, keepdims=keepdim, dtype=np_dtype)
 
     @staticmethod
@@ -59,14 +59,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     axes = _axes(dim, x._data.ndim)
     if dtype is not None and dtype is not x.dtype:
         x = x.to(dtype)
-    return Sum.apply(x, axes=axes, keepdim=keepdim, np_dtype=_sum_dtype(x, None))
+    return Sum.apply(x, axes=axes, keepdim=keepdim, np_dtype=_sum_dtype(x, None), dim=dim)
 
 
 class Mean(ArrayFunction):
     @staticmethod
-    def forward(ctx, x, axes, keepdim):
-        ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        ctx._backward_name = "MeanBackward0" if axes is None else "MeanBackward1"
+    def forward(ctx, x, axes, keepdim, dim=None):
+        ctx.shape, ctx.axes, ctx.keepdim, ctx.dim = x.shape, axes, keepdim, dim  # (dim as given: grad_fn._saved_dim)
+        ctx._backward_name = "MeanBackward0" if dim is None else "MeanBackward1"
         ctx.count = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
         if ctx.count == 0:  # the mean of nothing is nan, silently in torch
             return np.full(np.sum(x, axis=axes, keepdims=keepdim).shape, np.nan, dtype=x.dtype)
@@ -85,7 +85,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {x.dtype._scalar_name}")
-    return Mean.apply(x, axes=_axes(dim, x._data.ndim), keepdim=keepdim)
+    return Mean.apply(x, axes=_axes(dim, x._data.ndim), keepdim=keepdim, dim=dim)
 
 
 class Prod(ArrayFunction):
@@ -149,7 +149,8 @@ class MaxMinDim(ArrayFunction):
     _save_names = ("indices",)
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim, is_max):
+    def forward(ctx, x, dim, keepdim, is_max, dim_given=None):
+        ctx.dim_given = dim_given  # (as the user gave it: grad_fn._saved_dim)
         if x.ndim == 0:  # a 0-d tensor is its own max along dim 0
             ctx.shape, ctx.keepdim, ctx._backward_name = (), True, "MaxBackward0" if is_max else "MinBackward0"
             return x.copy(), np.zeros((), np.int64)
@@ -180,7 +181,8 @@ def _max_min(input, dim, keepdim, is_max, other=None):
     x = _operand(input)
     if dim is None:
         return MaxMinAll.apply(x, is_max=is_max)
-    values, indices = MaxMinDim.apply(x, dim=_wrap_dim(dim, x._data.ndim), keepdim=keepdim, is_max=is_max)
+    values, indices = MaxMinDim.apply(x, dim=_wrap_dim(dim, x._data.ndim), keepdim=keepdim, is_max=is_max,
+                                        dim_given=dim)
     return (return_types.max if is_max else return_types.min)(values, indices)
 
 

@@ -108,6 +108,15 @@ def unflatten(input, dim, sizes):
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
+class Squeeze(Reshape):
+    """squeeze / unsqueeze: a reshape that keeps the ``dim`` given (``grad_fn._saved_dim``)."""
+
+    @staticmethod
+    def forward(ctx, x, shape, name, dim_given):
+        ctx.dim_given = dim_given
+        return Reshape.forward(ctx, x, shape, name)
+
+
 def squeeze(input, dim=None):
     shape = input._data.shape
     if dim is None:
@@ -116,13 +125,13 @@ def squeeze(input, dim=None):
         dims = {_wrap_dim(d, len(shape)) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
         name = "SqueezeBackward1" if not isinstance(dim, (tuple, list)) else "SqueezeBackward2"
-    return Reshape.apply(input, shape=new, name=name)
+    return Squeeze.apply(input, shape=new, name=name, dim_given=dim)
 
 
 def unsqueeze(input, dim):
     shape = input._data.shape
     d = _wrap_dim(dim, len(shape) + 1)
-    return Reshape.apply(input, shape=shape[:d] + (1,) + shape[d:], name="UnsqueezeBackward0")
+    return Squeeze.apply(input, shape=shape[:d] + (1,) + shape[d:], name="UnsqueezeBackward0", dim_given=dim)
 
 
 # ---- permutations -----------------------------------------------------------------------
@@ -130,8 +139,8 @@ class Permute(ViewFunction):
     _is_view = True
 
     @staticmethod
-    def forward(ctx, x, dims, name):
-        ctx.dims, ctx._backward_name = dims, name
+    def forward(ctx, x, dims, name, dims_given=None):
+        ctx.dims, ctx._backward_name, ctx.dims_given = dims, name, dims_given  # (as given: grad_fn._saved_dim0)
         return np.transpose(x, dims)
 
     @staticmethod
@@ -159,7 +168,7 @@ def transpose(input, dim0, dim1):
     d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
     dims = list(range(n))
     dims[d0], dims[d1] = d1, d0
-    return Permute.apply(input, dims=tuple(dims), name="TransposeBackward0")
+    return Permute.apply(input, dims=tuple(dims), name="TransposeBackward0", dims_given=(dim0, dim1))
 
 
 swapaxes = swapdims = transpose
@@ -259,11 +268,11 @@ class Cat(ArrayFunction):
     _backward_name = "CatBackward0"
 
     @staticmethod
-    def forward(ctx, *xs, dim):
+    def forward(ctx, *xs, dim, dim_given=None):
         kept = [x for x in xs if x.shape != (0,)]
         if not kept:
             kept = xs
-        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in kept]
+        ctx.dim, ctx.sizes, ctx.dim_given = dim, [x.shape[dim] for x in kept], dim_given  # (dim_given: _saved_dim)
         ctx.skipped = [x.shape == (0,) and len(kept) < len(xs) for x in xs]
         return np.concatenate(kept, axis=dim)
 
@@ -300,7 +309,7 @@ def cat(tensors, dim=0, *, out=None):
         for k in range(ref.ndim):
             if k != d and s[k] != ref.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size {s[k]} for tensor number {i} in the list.")
-    return _out(Cat.apply(*tensors, dim=d), out)
+    return _out(Cat.apply(*tensors, dim=d, dim_given=dim), out)
 
 
 concat = concatenate = cat
@@ -310,8 +319,8 @@ class Stack(ArrayFunction):
     _backward_name = "StackBackward0"
 
     @staticmethod
-    def forward(ctx, *xs, dim):
-        ctx.dim = dim
+    def forward(ctx, *xs, dim, dim_given=None):
+        ctx.dim, ctx.dim_given = dim, dim_given  # (dim_given: grad_fn._saved_dim)
         return np.stack(xs, axis=dim)
 
     @staticmethod
@@ -326,7 +335,7 @@ def stack(tensors, dim=0, *, out=None):
     tensors = _same_dtype(tensors)
     d = _wrap_dim(dim, tensors[0]._data.ndim + 1)
     try:
-        return _out(Stack.apply(*tensors, dim=d), out)
+        return _out(Stack.apply(*tensors, dim=d, dim_given=dim), out)
     except ValueError:  # NumPy refused shapes that differ: torch's message names the first mismatch
         raise _checks.stack_sizes(tensors) from None
 
@@ -406,7 +415,7 @@ def narrow(input, dim, start, length):
         start += n
     if not (0 <= start and start + length <= n):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),), dim_given=dim)
 
 
 def select(input, dim, index):
@@ -414,7 +423,7 @@ def select(input, dim, index):
     n = input._data.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at dimension {d}")
-    return getitem(input, (slice(None),) * d + (index,))
+    return getitem(input, (slice(None),) * d + (index,), dim_given=dim)
 
 
 def flip(input, dims):
@@ -515,8 +524,8 @@ class Index(ViewFunction):
     _torch_name = None  # set when the op is not x[key] itself (index_select)
 
     @staticmethod
-    def forward(ctx, x, key, basic, torch_name=None):
-        ctx.basic, ctx.shape, ctx.dtype, ctx._torch_name = basic, x.shape, x.dtype, torch_name
+    def forward(ctx, x, key, basic, torch_name=None, dim_given=None):  # (dim_given: select/narrow's, _saved_dim)
+        ctx.basic, ctx.shape, ctx.dtype, ctx._torch_name, ctx.dim_given = basic, x.shape, x.dtype, torch_name, dim_given
         if basic:
             ctx.key = key
         else:
@@ -626,9 +635,9 @@ def _torch_index_steps(key, shape):
     return steps or ["AliasBackward0"]
 
 
-def getitem(input, key):
+def getitem(input, key, dim_given=None):
     key, basic = _index_key(key)
-    return Index.apply(input, key=key, basic=basic)
+    return Index.apply(input, key=key, basic=basic, dim_given=dim_given)
 
 
 class IndexPut(ArrayFunction):
