@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch_compat as mt
-from helpers import FLOAT_DTYPES, both, broadcast_pair, check_graph, check_op, graph_of, raises_like, shapes
+from helpers import FLOAT_DTYPES, assert_close, both, broadcast_pair, check_graph, check_op, graph_of, raises_like, shapes
 
 # name: the interval inputs are drawn from (inside the op's domain, away from its poles)
 UNARY = {
@@ -278,3 +278,24 @@ def test_nan_to_num(dtype, kw):
     check_op(lambda T, x: (x * 1).nan_to_num_(**kw), a)
     check_graph(lambda T, x: T.nan_to_num(x * 1, **kw), a)
     same_outcome(lambda T, x: T.nan_to_num(x, **kw), np.array([1, 2, 3]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x, y: T.floor_divide(x, y),
+    lambda T, x, y: x // y,
+    lambda T, x, y: x // 2,
+    lambda T, x, y: 2.5 // x,
+    lambda T, x, y: x // y.detach(),
+])
+def test_floor_divide_records_a_node_that_refuses_backward(call):
+    """torch defines no derivative for floor_divide: the result requires grad through a
+    NotImplemented node whose edges are the tensor operands, and backward raises."""
+    def run(T):
+        x = T.tensor([3.5, -2.0, 7.0], requires_grad=True)
+        y = T.tensor([2.0, 3.0, -2.0], requires_grad=True)
+        r = call(T, x, y)
+        return r, r.requires_grad, graph_of(r)
+    ours, theirs = run(mt), run(torch)
+    assert ours[1:] == theirs[1:]
+    assert_close(ours[0], theirs[0])
+    raises_like(lambda T: run(T)[0].sum().backward(), match_message=True)

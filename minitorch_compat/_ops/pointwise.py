@@ -21,7 +21,8 @@ from .._tensor import Tensor, _wrap
 from ..autograd.function import ArrayFunction
 from ..autograd.saved_variable import graph_values
 from .backward_ops import ThresholdBackward
-from ..autograd.grad_mode import _state, no_grad
+from ..autograd.grad_mode import _state
+from ..autograd.graph import shown_edges
 from .. import _checks, _opmath
 from .fused import fma
 from .._type_info import finfo
@@ -280,13 +281,17 @@ def div(input, other, *, rounding_mode=None, out=None):
         return _out(Div.apply(a, b), out)
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    return _rounded(DivRounded, input, other, rounding_mode, out)
+
+
+def _rounded(op, input, other, rounding_mode, out):
     a, b = promote(input, other)
     dt = _result_np_dtype(a, b)
     if dt == np.bool_:
         raise NotImplementedError(f"\"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
     if dt.kind in "iu":
         _checks.no_integer_division_by_zero(b)
-    return _out(DivRounded.apply(a, b, rounding_mode=rounding_mode, dtype=dt), out)
+    return _out(op.apply(a, b, rounding_mode=rounding_mode, dtype=dt), out)
 
 
 class DivRounded(ArrayFunction):
@@ -315,9 +320,23 @@ class DivRounded(ArrayFunction):
 true_divide = divide = div
 
 
+class FloorDivide(DivRounded):
+    """``floor_divide`` (``//``): the same quotient, but torch defines no derivative for it:
+    its node (``NotImplemented``) records the operands that require grad and raises when a
+    backward reaches it."""
+    _backward_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    @property
+    def next_functions(self):  # (torch's node keeps only the operands that require grad)
+        return shown_edges(tuple(e for e in self._next if e is not None))
+
+
 def floor_divide(input, other, *, out=None):
-    with no_grad():  # (torch records a NotImplemented node: no derivative)
-        return div(input, other, rounding_mode="floor", out=out)
+    return _rounded(FloorDivide, input, other, "floor", out)
 
 
 def remainder(input, other, *, out=None):
