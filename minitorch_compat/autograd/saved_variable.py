@@ -245,15 +245,3 @@ def _graph_output(ctx, array, index):
     t = _wrap(np.asarray(array))
     t._requires_grad, t.grad_fn, t._output_nr = True, ctx, index
     return t
-
-
-def graph_node_output(node_cls, array, edges, **attrs):
-    """A tensor holding ``array`` as if an op of class ``node_cls`` had produced it from the
-    inputs at ``edges`` (``attrs`` set on the node): how a fused node shows torch's inner
-    node to a higher-order backward (cross_entropy's log_softmax output, for instance)."""
-    node = object.__new__(node_cls)
-    node._next = tuple(edges)
-    node._out_shapes = (np.shape(array),)
-    for k, v in attrs.items():
-        setattr(node, k, v)
-    return _graph_output(node, array, 0)
